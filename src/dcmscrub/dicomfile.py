@@ -1,0 +1,300 @@
+"""Reading and writing DICOM files without loading their pixel data.
+
+A file is DICOM by its content: the ``DICM`` prefix after the 128-byte preamble, or, for the
+old "raw dataset" files without a preamble, a first element in group 0002, 0008 or 0010 that
+parses. :func:`read_header` parses everything before the pixel data element (and anything after
+it) with pydicom; :func:`write_file` writes the de-identified header with pydicom, then copies the
+pixel data element byte for byte from the input in 1 MiB blocks, so memory stays flat however
+large the file is and the pixels are never decoded. Deflated files are the exception: their
+whole dataset is one zlib stream, so it is read and written whole.
+
+pydicom's warnings are captured and never shown: they can quote element values and file names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from pydicom import config as pydicom_config
+from pydicom.dataelem import RawDataElement
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.errors import InvalidDicomError
+from pydicom.filebase import DicomFileLike
+from pydicom.filereader import dcmread, read_dataset
+from pydicom.filewriter import dcmwrite, write_dataset
+from pydicom.uid import (
+    DeflatedExplicitVRLittleEndian,
+    ExplicitVRBigEndian,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+)
+
+PREAMBLE = 128
+COPY_BLOCK = 1 << 20
+PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_ITEM, _SEQ_DELIM = 0xFFFEE000, 0xFFFEE0DD
+_LONG_VRS = frozenset({b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"})
+_DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+_NO_PREAMBLE_GROUPS = frozenset({0x0002, 0x0008, 0x0010})
+
+
+class FileProblem(Exception):  # noqa: N818 (a reason, raised inside the runner only)
+    """Why one input file cannot be de-identified: ``code`` is a fixed string for the log and
+    the summary (never a value from the file)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Header:
+    """A parsed input: the dataset without its pixel data, and where the pixel data lies."""
+
+    ds: Dataset
+    implicit_vr: bool
+    little_endian: bool
+    deflated: bool
+    pixel_start: int | None  # offset of the pixel data element's tag, None if there is none
+    pixel_end: int | None  # offset just past it
+
+
+def sniff(head: bytes) -> str:
+    """Classify a file by its first 132 bytes: ``dicom``, ``raw`` (no preamble), ``empty``, ``other``."""
+    if not head:
+        return "empty"
+    if len(head) >= PREAMBLE + 4 and head[PREAMBLE : PREAMBLE + 4] == b"DICM":
+        return "dicom"
+    if len(head) >= 8:
+        group_le = struct.unpack_from("<H", head)[0]
+        group_be = struct.unpack_from(">H", head)[0]
+        if group_le in _NO_PREAMBLE_GROUPS or group_be in _NO_PREAMBLE_GROUPS:
+            return "raw"
+    return "other"
+
+
+@contextlib.contextmanager
+def quiet_pydicom() -> Iterator[list[warnings.WarningMessage]]:
+    """Silence pydicom (warnings and value validation) and collect its warnings."""
+    saved = (pydicom_config.settings.reading_validation_mode, pydicom_config.settings.writing_validation_mode)
+    pydicom_config.settings.reading_validation_mode = pydicom_config.IGNORE
+    pydicom_config.settings.writing_validation_mode = pydicom_config.IGNORE
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield caught
+    finally:
+        pydicom_config.settings.reading_validation_mode = saved[0]
+        pydicom_config.settings.writing_validation_mode = saved[1]
+
+
+def _truncated(caught: list[warnings.WarningMessage]) -> bool:
+    return any("end of file" in str(w.message).lower() for w in caught)
+
+
+def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
+    """Parse ``fh`` (a seekable binary file of ``size`` bytes) up to its pixel data.
+
+    Raises :class:`FileProblem` (``truncated``, ``corrupt``, ``dicomdir``, ``not_dicom``).
+    """
+    fh.seek(0)
+    with quiet_pydicom() as caught:
+        try:
+            ds = dcmread(fh, stop_before_pixels=True, force=kind == "raw")
+        except InvalidDicomError:
+            raise FileProblem("not_dicom") from None
+        except (EOFError, struct.error):
+            raise FileProblem("truncated") from None
+        except Exception:  # noqa: BLE001 (pydicom raises many types on bad data)
+            raise FileProblem("corrupt") from None
+        meta = getattr(ds, "file_meta", None)
+        deflated = meta is not None and str(meta.get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian
+        if _truncated(caught) or (not deflated and _short_element(ds, fh.tell(), size)):
+            raise FileProblem("truncated")
+    if not ds._dict:
+        raise FileProblem("not_dicom" if kind == "raw" else "corrupt")
+    if meta is not None and str(meta.get("MediaStorageSOPClassUID", "")) == _DICOMDIR_CLASS:
+        raise FileProblem("dicomdir")
+    if kind == "raw" and not _looks_like_dataset(ds):
+        raise FileProblem("not_dicom")
+    implicit = bool(ds.original_encoding[0])
+    little = bool(ds.original_encoding[1])
+    pixel_start = fh.tell() if not deflated and fh.tell() < size else None
+    header = Header(ds, implicit, little, deflated, pixel_start, None)
+    if deflated:
+        _read_whole(fh, header)
+    elif pixel_start is not None:
+        header.pixel_end = _skip_element(fh, pixel_start, size, implicit, little)
+        if header.pixel_end < size:
+            _read_trailing(fh, header, size)
+    return header
+
+
+def _short_element(ds: Dataset, stopped_at: int, size: int) -> bool:
+    """True if an element's value is shorter than its length says, or bytes after the last
+    element were left unparsed (pydicom stops silently at a cut-off element)."""
+    last_end = 0
+    for raw in ds._dict.values():
+        if not isinstance(raw, RawDataElement) or raw.length == 0xFFFFFFFF:
+            last_end = -1 if not isinstance(raw, RawDataElement) else last_end
+            continue
+        if raw.value is not None and len(raw.value) != raw.length:
+            return True
+        last_end = max(last_end, raw.value_tell + raw.length)
+    at_pixels = stopped_at < size
+    # last_end is -1 when the last element had an undefined length: its end is not known here
+    return not at_pixels and 0 < last_end < size
+
+
+def _looks_like_dataset(ds: Dataset) -> bool:
+    # a raw file must at least name its SOP class and instance to be taken for DICOM
+    return "SOPClassUID" in ds and "SOPInstanceUID" in ds
+
+
+def _read_whole(fh: BinaryIO, header: Header) -> None:
+    fh.seek(0)
+    with quiet_pydicom() as caught:
+        try:
+            header.ds = dcmread(fh, force=True)
+        except Exception:  # noqa: BLE001
+            raise FileProblem("corrupt") from None
+        if _truncated(caught):
+            raise FileProblem("truncated")
+
+
+def _read_trailing(fh: BinaryIO, header: Header, size: int) -> None:
+    """Parse elements after the pixel data (padding, signatures) into the header dataset."""
+    assert header.pixel_end is not None
+    fh.seek(header.pixel_end)
+    with quiet_pydicom() as caught:
+        try:
+            tail = read_dataset(fh, header.implicit_vr, header.little_endian)
+        except Exception:  # noqa: BLE001
+            raise FileProblem("corrupt") from None
+        if _truncated(caught):
+            raise FileProblem("truncated")
+    for tag in tail._dict:
+        header.ds._dict[tag] = tail._dict[tag]
+
+
+def _skip_element(fh: BinaryIO, start: int, size: int, implicit: bool, little: bool) -> int:
+    """Return the offset just past the element at ``start`` (the pixel data), checking that the
+    whole element, with every fragment of encapsulated data, is in the file."""
+    e = "<" if little else ">"
+    fh.seek(start)
+    head = fh.read(12)
+    if len(head) < 8:
+        raise FileProblem("truncated")
+    vr = head[4:6]
+    if not implicit and not (len(vr) == 2 and 0x41 <= vr[0] <= 0x5A and 0x41 <= vr[1] <= 0x5A):
+        implicit = True  # an implicit element in an explicit file: pydicom reads these too
+    if implicit:
+        length = struct.unpack_from(e + "L", head, 4)[0]
+        value_at = start + 8
+    elif head[4:6] in _LONG_VRS:
+        if len(head) < 12:
+            raise FileProblem("truncated")
+        length = struct.unpack_from(e + "L", head, 8)[0]
+        value_at = start + 12
+    else:
+        length = struct.unpack_from(e + "H", head, 6)[0]
+        value_at = start + 8
+    if length != 0xFFFFFFFF:
+        end = value_at + length
+        if end > size:
+            raise FileProblem("truncated")
+        return end
+    return _skip_items(fh, value_at, size, e)
+
+
+def _skip_items(fh: BinaryIO, pos: int, size: int, e: str) -> int:
+    while True:
+        fh.seek(pos)
+        head = fh.read(8)
+        if len(head) < 8:
+            raise FileProblem("truncated")
+        group, elem, length = struct.unpack(e + "HHL", head)
+        tag = (group << 16) | elem
+        pos += 8
+        if tag == _SEQ_DELIM:
+            return pos
+        if tag != _ITEM or length == 0xFFFFFFFF:
+            raise FileProblem("corrupt")
+        pos += length
+        if pos > size:
+            raise FileProblem("truncated")
+
+
+def ensure_file_meta(header: Header) -> None:
+    """Give a raw (preamble-less) dataset the file meta a Part 10 file needs."""
+    ds = header.ds
+    meta = getattr(ds, "file_meta", None)
+    if meta is None or "TransferSyntaxUID" not in meta:
+        new = FileMetaDataset() if meta is None else meta
+        if header.implicit_vr:
+            new.TransferSyntaxUID = ImplicitVRLittleEndian
+        elif header.little_endian:
+            new.TransferSyntaxUID = ExplicitVRLittleEndian
+        else:
+            new.TransferSyntaxUID = ExplicitVRBigEndian
+        ds.file_meta = new
+    if "SOPClassUID" in ds:
+        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    if "SOPInstanceUID" in ds:
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+
+
+def _give_vrs(ds: Dataset) -> None:
+    """Decode elements read as implicit VR inside an explicit VR file (some writers switch
+    mid-file): writing them explicitly needs their VR from the dictionary."""
+    for tag, elem in list(ds._dict.items()):
+        if isinstance(elem, RawDataElement):
+            if elem.VR is None:
+                ds[tag]  # noqa: B018 (converting gives the element its dictionary VR)
+        elif elem.VR == "SQ":
+            for item in elem.value or []:
+                _give_vrs(item)
+
+
+def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
+    """Write the de-identified ``header`` as a Part 10 file, then its pixel data, then any
+    elements that followed the pixel data, in the input's transfer syntax."""
+    ensure_file_meta(header)
+    ds = header.ds
+    if not header.implicit_vr:
+        _give_vrs(ds)
+    after = {t: ds._dict[t] for t in list(ds._dict) if header.pixel_start is not None and int(t) > 0x7FE00010}
+    for t in after:
+        del ds._dict[t]
+    with quiet_pydicom():
+        if header.deflated:
+            dcmwrite(out, ds, enforce_file_format=True)
+            return
+        dcmwrite(out, ds, implicit_vr=header.implicit_vr, little_endian=header.little_endian,
+                 enforce_file_format=True)  # fmt: skip
+        if header.pixel_start is None or header.pixel_end is None:
+            return
+        _copy_range(src, out, header.pixel_start, header.pixel_end)
+        if after:
+            tail = Dataset()
+            tail._dict.update(after)
+            fp = DicomFileLike(out)
+            fp.is_little_endian = header.little_endian
+            fp.is_implicit_VR = header.implicit_vr
+            write_dataset(fp, tail)
+
+
+def _copy_range(src: BinaryIO, out: BinaryIO, start: int, end: int) -> None:
+    src.seek(start)
+    left = end - start
+    while left:
+        block = src.read(min(COPY_BLOCK, left))
+        if not block:
+            raise FileProblem("truncated")
+        out.write(block)
+        left -= len(block)

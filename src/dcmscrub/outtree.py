@@ -1,0 +1,169 @@
+"""The output tree: its lock, its identity, and leftovers of killed runs.
+
+Each output tree holds a small ``.dcmscrub/`` folder:
+
+- ``lock``: a whole-tree run holds an exclusive ``flock`` on it; a shard run (``--shard K/N``)
+  holds a shared one, plus an exclusive lock on ``lock.shard-K-of-N``, so shards of one tree run
+  side by side while a second run of the same tree (or shard) stops at once with exit 75. The
+  kernel drops a lock when its process dies, so a dead run's lock is simply taken over. The
+  holder writes its pid, host and start time into the lock file for the message a second run
+  prints.
+- ``root-id``: a random id naming this tree in the audit log (``output_root_id``), so
+  ``log verify --check-outputs`` can match records to a tree without its path in the log.
+- ``running.<lock>``: present while a run works; if a run finds it on start, the previous run
+  was killed, and its temporary files (``.<name>.tmp-<lock>-<hex>``) are removed before work
+  starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from dcmscrub.atomic import TEMP_MARK
+from dcmscrub.errors import LockedError, OutputError
+
+STATE_DIR = ".dcmscrub"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` (1-based, as users write it) of ``count``."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """Parse ``K/N`` with 1 <= K <= N."""
+        try:
+            k_s, n_s = text.split("/")
+            k, n = int(k_s), int(n_s)
+        except ValueError:
+            raise ValueError("--shard takes K/N, e.g. 2/8") from None
+        if not 1 <= k <= n:
+            raise ValueError("--shard K/N needs 1 <= K <= N")
+        return cls(k, n)
+
+    @property
+    def tag(self) -> str:
+        return f"s{self.index}of{self.count}"
+
+
+class OutputTree:
+    """An output folder owned by one run (or one shard) at a time."""
+
+    def __init__(self, root: Path, shard: Shard | None = None) -> None:
+        self.root = root
+        self.shard = shard
+        self.state = root / STATE_DIR
+        self.tag = shard.tag if shard else "all"
+        self._fds: list[int] = []
+        self.root_id = ""
+        self.recovered_temps = 0
+
+    def prepare(self) -> None:
+        """Create the tree, take its lock, read or create its id, clean a killed run's temps."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.state.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create output folder {self.root} ({exc.strerror})",
+                              hint="check the path and its permissions") from None  # fmt: skip
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise OutputError(f"output folder {self.root} is not writable", hint="check its permissions")
+        self._lock()
+        self.root_id = self._root_id()
+        marker = self.state / f"running.{self.tag}"
+        if marker.exists():
+            self.recovered_temps = sweep_temps(self.root, self.tag)
+        marker.write_text(f"{os.getpid()}\n")
+
+    def release(self, *, clean: bool) -> None:
+        """Drop the locks; a clean end removes the running marker."""
+        if clean:
+            with contextlib.suppress(FileNotFoundError):
+                (self.state / f"running.{self.tag}").unlink()
+        for fd in reversed(self._fds):
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+        self._fds.clear()
+
+    def _lock(self) -> None:
+        main = self._open(self.state / "lock")
+        mode = fcntl.LOCK_SH if self.shard else fcntl.LOCK_EX
+        self._take(main, mode, self.state / "lock")
+        if self.shard:
+            path = self.state / f"lock.shard-{self.shard.index}-of-{self.shard.count}"
+            self._take(self._open(path), fcntl.LOCK_EX, path)
+            _write_holder(self._fds[-1])
+        else:
+            _write_holder(main)
+
+    def _open(self, path: Path) -> int:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        self._fds.append(fd)
+        return fd
+
+    def _take(self, fd: int, mode: int, path: Path) -> None:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(path) or _read_holder(self.state / "lock") or "another process"
+            self.release(clean=False)
+            raise LockedError(
+                f"output folder {self.root} is in use by {holder}",
+                hint="wait for that run to finish, or write to another folder; cron may retry",
+            ) from None
+
+    def _root_id(self) -> str:
+        path = self.state / "root-id"
+        try:
+            return path.read_text().strip()
+        except FileNotFoundError:
+            pass
+        new = secrets.token_hex(16)
+        tmp = self.state / f"root-id.tmp-{secrets.token_hex(4)}"
+        tmp.write_text(new + "\n")
+        try:
+            os.link(tmp, path)  # first writer wins when shards start together
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        return path.read_text().strip()
+
+
+def _write_holder(fd: int) -> None:
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode()
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, text, 0)
+
+
+def _read_holder(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
+
+
+def sweep_temps(root: Path, tag: str) -> int:
+    """Remove temporary files a killed run with lock ``tag`` left under ``root``; return how many."""
+    removed = 0
+    mark = f"{TEMP_MARK}{tag}-"
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != STATE_DIR]
+        for name in files:
+            if name.startswith(".") and mark in name:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+    return removed

@@ -1,0 +1,580 @@
+"""Scrub a tree: find inputs, de-identify each, write it (encrypted) atomically, log every access.
+
+:func:`scrub_tree` is the one call behind ``dcmscrub scrub``. It owns every file the run
+touches: it walks the inputs, reads each file (pixel data streamed, never loaded), calls the
+engine, writes the result through an age encrypting writer into a temporary file that becomes
+``OUT/<patient>/<study>/<series>/<sop>.dcm.age`` by an atomic rename, and appends one audit
+record per input. One bad file never stops the batch; a failure to log does (exit 74).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import io
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from dcmscrub.atomic import OutputExistsError, atomic_output
+from dcmscrub.audit import AuditLog, new_run_id, operator_info, tool_versions
+from dcmscrub.container import AgeWriter, X25519Recipient
+from dcmscrub.crypt_files import DecryptResult, DecryptSummary, decrypt_paths
+from dcmscrub.dicomfile import FileProblem, quiet_pydicom, read_header, sniff, write_file
+from dcmscrub.engine import deidentify, output_ids
+from dcmscrub.errors import AuditWriteError, ConfigError, ExitCode, OutputError, StorageError
+from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
+from dcmscrub.outtree import OutputTree, Shard
+from dcmscrub.profile import Profile
+from dcmscrub.pseudonym import Pseudonymizer
+from dcmscrub.walker import InputFile, Skipped, is_within, iter_inputs, resolve_roots
+
+OUTCOMES = ("written", "exists", "quarantined", "skipped", "failed")
+_UID_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+_PATIENT_RE = re.compile(r"^[A-Z0-9]{1,64}$")
+# Reasons a file is skipped by policy (exit 0) rather than failed (exit 3)
+SKIP_CODES = frozenset({"empty", "not_dicom", "dicomdir", "symlink_outside", "not_a_file", "loop"})
+
+
+@dataclass
+class FileResult:
+    """The outcome of one input; ``code`` is a fixed string, never a value from the file."""
+
+    index: int
+    name: str  # path relative to its input root, for people only (never logged)
+    outcome: str
+    code: str | None = None
+    output: str | None = None  # POSIX path relative to the output root
+    output_sha256: str | None = None
+    bytes_in: int = 0
+    bytes_out: int = 0
+    ms: int = 0
+    debug: str | None = None  # a traceback, only when the run is in debug mode
+
+
+@dataclass
+class RunSummary:
+    """What a run did: counts by outcome, the exit code, where things went."""
+
+    run_id: str
+    out: Path
+    log: Path | None
+    counts: Counter[str] = field(default_factory=Counter)
+    bytes_in: int = 0
+    bytes_out: int = 0
+    seconds: float = 0.0
+    status: str = "ok"
+    exit_code: int = int(ExitCode.OK)
+    ephemeral_key: bool = False
+    encrypted: bool = True
+    problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
+    recovered_temps: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object (no file names: they may carry patient data)."""
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "counts": {o: self.counts.get(o, 0) for o in OUTCOMES} | {"total": sum(self.counts.values())},
+            "problems": dict(sorted(Counter(f"{r.outcome}:{r.code}" for r in self.problems).items())),
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "seconds": round(self.seconds, 3),
+            "files_per_second": round(sum(self.counts.values()) / self.seconds, 1) if self.seconds else None,
+            "output": str(self.out),
+            "log": str(self.log) if self.log else None,
+            "encrypted": self.encrypted,
+            "linkage_key": "ephemeral" if self.ephemeral_key else "file",
+        }
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """Everything a worker needs; built once per run, inherited by worker processes."""
+
+    out: Path
+    profile: Profile
+    linkage_key: bytes
+    recipients: tuple[X25519Recipient, ...]
+    encrypt: bool
+    overwrite: bool
+    temp_tag: str
+    debug: bool
+
+
+# --------------------------------------------------------------------------------------------
+# one file
+
+
+class _Worker:
+    """Processes files for one run (one instance per process)."""
+
+    def __init__(self, settings: _Settings) -> None:
+        self.s = settings
+        ps = settings.profile.pseudonyms
+        self.pseudonymizer = Pseudonymizer(
+            settings.linkage_key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days
+        )
+        self.suffix = ".dcm.age" if settings.encrypt else ".dcm"
+        self._made_dirs: set[Path] = set()
+
+    def process(self, index: int, item: InputFile) -> FileResult:
+        """De-identify one input; every failure becomes a result, never an exception."""
+        t0 = time.perf_counter()
+        result = FileResult(index, item.relpath, "failed", bytes_in=item.size)
+        try:
+            self._process(item, result)
+        except FileProblem as exc:
+            result.outcome = "skipped" if exc.code in SKIP_CODES else "failed"
+            result.code = exc.code
+        except OSError as exc:
+            result.outcome, result.code = "failed", _os_code(exc)
+        except Exception:  # noqa: BLE001 (one bad file never stops the batch)
+            result.outcome, result.code = "failed", "internal"
+            if self.s.debug:
+                result.debug = traceback.format_exc()
+        result.ms = round((time.perf_counter() - t0) * 1000)
+        return result
+
+    def _process(self, item: InputFile, result: FileResult) -> None:
+        try:
+            fh = open(item.path, "rb")  # noqa: SIM115 (closed below)
+        except OSError:
+            raise FileProblem("unreadable") from None
+        with fh, quiet_pydicom():
+            kind = sniff(fh.read(132))
+            if kind in ("empty", "other"):
+                raise FileProblem("empty" if kind == "empty" else "not_dicom")
+            header = read_header(fh, item.size, kind)
+            patient, study, series, sop = output_ids(header.ds, self.s.profile, self.pseudonymizer)
+            relpath = self._output_path(patient, study, series, sop)
+            final = self.s.out / relpath
+            if not self.s.overwrite and final.exists():
+                result.outcome, result.output = "exists", relpath
+                return
+            report = deidentify(header.ds, self.s.profile, self.pseudonymizer)
+            if report.quarantine:
+                result.outcome, result.code = "quarantined", report.quarantine
+                return
+            if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != (patient, study, series, sop):
+                raise FileProblem("internal")  # the prediction above must match what the engine did
+            self._write(final, header, fh, result)
+            result.outcome, result.output = "written", relpath
+
+    def _output_path(self, patient: str, study: str, series: str, sop: str) -> str:
+        if not sop:
+            raise FileProblem("no_sop_instance_uid")
+        if not _UID_RE.match(sop) or (study and not _UID_RE.match(study)) or (series and not _UID_RE.match(series)):
+            raise FileProblem("bad_uid")  # a UID is also a path component: digits and dots only
+        if not _PATIENT_RE.match(patient):
+            raise FileProblem("internal")
+        return f"{patient}/{study or 'no-study'}/{series or 'no-series'}/{sop}{self.suffix}"
+
+    def _write(self, final: Path, header: Any, src: BinaryIO, result: FileResult) -> None:
+        folder = final.parent
+        if folder not in self._made_dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(folder)
+        with atomic_output(final, overwrite=self.s.overwrite, tag=self.s.temp_tag) as raw:
+            sink = _HashingWriter(raw)
+            if self.s.encrypt:
+                with AgeWriter(sink, self.s.recipients) as age:
+                    write_file(age, header, src)  # type: ignore[arg-type]
+            else:
+                write_file(sink, header, src)  # type: ignore[arg-type]
+        result.output_sha256 = sink.hexdigest()
+        result.bytes_out = sink.count
+
+
+class _HashingWriter:
+    """A write-only stream that hashes (SHA-256) and counts what passes through to ``raw``."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._hash.update(data)
+        self._raw.write(data)
+        self.count += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.count
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        raise io.UnsupportedOperation("the output stream is write-only and sequential")
+
+    def seekable(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _os_code(exc: OSError) -> str:
+    if isinstance(exc, OutputExistsError):
+        return "exists"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk_full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "write_denied"
+    return "io_error"
+
+
+# --------------------------------------------------------------------------------------------
+# worker processes
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(settings: _Settings) -> None:
+    global _WORKER  # noqa: PLW0603 (one worker object per worker process)
+    # Workers finish their file when the run is interrupted: only the parent decides to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    _WORKER = _Worker(settings)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker if the parent dies (kill -9): no orphan keeps writing."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _work(args: tuple[int, InputFile]) -> FileResult:
+    if _WORKER is None:
+        raise RuntimeError("worker not initialised")
+    return _WORKER.process(*args)
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+
+
+class _Stop:
+    """Set by SIGINT/SIGTERM: stop handing out files, finish those in flight."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self.fatal: StorageError | None = None
+
+    @property
+    def requested(self) -> bool:
+        return self.signal is not None or self.fatal is not None
+
+
+@contextlib.contextmanager
+def _signals(stop: _Stop) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        stop.signal = signum
+
+    saved = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+
+
+def scrub_tree(
+    inputs: Sequence[Path],
+    out: Path,
+    profile: Profile,
+    *,
+    recipients: Sequence[X25519Recipient] = (),
+    encrypt: bool = True,
+    linkage_key: bytes | None = None,
+    log: Path | None = None,
+    audit_signer: Any = None,
+    overwrite: bool = False,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    command_args: Mapping[str, object] | None = None,
+    debug: bool = False,
+) -> RunSummary:
+    """De-identify every DICOM file under ``inputs`` into ``out``; see the module docstring.
+
+    Without ``linkage_key`` a random secret is used for this run only (pseudonyms then do not
+    match other runs). ``encrypt=False`` writes plain ``.dcm`` files. Raises
+    :class:`~dcmscrub.errors.DcmscrubError` subclasses for problems that stop the whole run
+    (bad input path 66, output inside input 73, locked 75, no recipient 78, audit log 74).
+    """
+    started = time.perf_counter()
+    if encrypt and not recipients:
+        raise ConfigError("no recipient to encrypt to", hint="give -r age1... or -R FILE, or --no-encrypt")
+    if shard is not None and linkage_key is None:
+        raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
+    roots = resolve_roots(inputs)
+    out = _check_output(out, roots)
+    ephemeral = linkage_key is None
+    key = linkage_key if linkage_key is not None else os.urandom(32)
+    tree = OutputTree(out, shard)
+    tree.prepare()
+    summary = RunSummary("", out, log, ephemeral_key=ephemeral, encrypted=encrypt, recovered_temps=tree.recovered_temps)
+    clean_end = False
+    try:
+        settings = _Settings(out, profile, key, tuple(recipients), encrypt, overwrite, tree.tag, debug)
+        pseudonymizer = Pseudonymizer(key, profile.pseudonyms.namespace)
+        audit = _open_audit(log, pseudonymizer.audit_key, audit_signer)
+        summary.run_id = new_run_id(lambda: dt.datetime.now(dt.timezone.utc), os.urandom)
+        if audit is not None:
+            audit.append("run_start", summary.run_id, _run_start_fields(
+                audit, profile, recipients, key, ephemeral, roots, out, tree.root_id, audit_signer, command_args))  # fmt: skip
+        items = _select(iter_inputs(roots), shard, pseudonymizer, len(roots))
+        if on_start is not None:
+            on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
+        stop = _Stop()
+        with _signals(stop):
+            for result in _run_all(items, settings, jobs, stop):
+                _account(summary, result)
+                if audit is not None:
+                    _log_file(audit, summary, result, stop)
+                if on_result is not None:
+                    on_result(result)
+        _finish(summary, stop)
+        summary.seconds = time.perf_counter() - started
+        if audit is not None:
+            audit.append("run_end", summary.run_id, {
+                "counts": dict(summary.counts) | {"total": sum(summary.counts.values())},
+                "status": summary.status, "exit_code": summary.exit_code})  # fmt: skip
+        if stop.fatal is not None:
+            raise stop.fatal
+        clean_end = True
+    finally:
+        tree.release(clean=clean_end)
+    return summary
+
+
+def _check_output(out: Path, roots: Sequence[Path]) -> Path:
+    real = out.resolve()
+    for root in roots:
+        if is_within(real, root):
+            raise OutputError(f"output folder {out} is inside input {root}",
+                              hint="write outputs outside every input tree")  # fmt: skip
+        if is_within(root, real):
+            raise OutputError(f"input {root} is inside output folder {out}",
+                              hint="write outputs to a folder that holds no input")  # fmt: skip
+    if real.exists() and not real.is_dir():
+        raise OutputError(f"output {out} exists and is not a folder")
+    return real
+
+
+def _open_audit(log: Path | None, digest_key: bytes, signer: Any) -> AuditLog | None:
+    if log is None:
+        return None
+    audit = AuditLog(log, digest_key=digest_key, signer=signer)
+    audit.check_writable()
+    return audit
+
+
+def _run_start_fields(
+    audit: AuditLog,
+    profile: Profile,
+    recipients: Sequence[X25519Recipient],
+    key: bytes,
+    ephemeral: bool,
+    roots: Sequence[Path],
+    out: Path,
+    root_id: str,
+    signer: Any,
+    command_args: Mapping[str, object] | None,
+) -> dict[str, object]:
+    audit_key = None
+    if signer is not None:
+        from dcmscrub.keys import audit_key_fingerprint
+
+        audit_key = audit_key_fingerprint(signer.public_key())
+    return {
+        "operator": operator_info(os.environ),
+        "tool": tool_versions(),
+        "command": "scrub",
+        "args": dict(command_args or {}),
+        "profile": {"name": profile.name, "sha256": profile.sha256, "options": sorted(profile.options)},
+        "keys": {
+            "recipients": [r.fingerprint for r in recipients],
+            "recipient_set_sha256": recipient_set_fingerprint(list(recipients)) if recipients else None,
+            "linkage_key_id": "ephemeral" if ephemeral else linkage_key_id(key),
+            "audit_key": audit_key,
+        },
+        "input_roots": [audit.digest(str(r)) for r in roots],
+        "output_root_id": root_id,
+        "output_root_digest": audit.digest(str(out)),
+    }
+
+
+def _select(
+    found: Iterator[InputFile | Skipped], shard: Shard | None, p: Pseudonymizer, n_roots: int
+) -> list[InputFile | Skipped]:
+    items: list[InputFile | Skipped] = []
+    for item in found:
+        if shard is None or p.shard_of(item.relpath, shard.count) == shard.index - 1:
+            items.append(item)
+    return items
+
+
+def _run_all(items: list[InputFile | Skipped], settings: _Settings, jobs: int, stop: _Stop) -> Iterator[FileResult]:
+    work: list[tuple[int, InputFile]] = []
+    for index, item in enumerate(items):
+        if isinstance(item, Skipped):
+            yield FileResult(index, item.relpath, "skipped" if item.reason in SKIP_CODES else "failed", item.reason)
+        else:
+            work.append((index, item))
+    if jobs <= 1 or len(work) <= 1:
+        worker = _Worker(settings)
+        for index, item in work:
+            if stop.requested:
+                return
+            yield worker.process(index, item)
+        return
+    yield from _run_pool(work, settings, jobs, stop)
+
+
+def _run_pool(work: list[tuple[int, InputFile]], settings: _Settings, jobs: int, stop: _Stop) -> Iterator[FileResult]:
+    ctx = multiprocessing.get_context("fork")
+    done: queue.Queue[FileResult | BaseException] = queue.Queue()
+    window = jobs * 4  # enough queued work to keep every worker busy, little to abandon on stop
+    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,))
+    try:
+        pending = 0
+        it = iter(work)
+        exhausted = False
+        while True:
+            while not exhausted and not stop.requested and pending < window:
+                nxt = next(it, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                pool.apply_async(_work, (nxt,), callback=done.put, error_callback=done.put)
+                pending += 1
+            if pending == 0:
+                break
+            try:
+                got = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            pending -= 1
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _account(summary: RunSummary, result: FileResult) -> None:
+    summary.counts[result.outcome] += 1
+    summary.bytes_in += result.bytes_in
+    summary.bytes_out += result.bytes_out
+    if result.outcome in ("failed", "quarantined", "skipped"):
+        summary.problems.append(result)
+
+
+def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _Stop) -> None:
+    if stop.fatal is not None:
+        return
+    try:
+        audit.append("file", summary.run_id, {
+            "input": audit.digest(result.name), "input_hmac": None, "output": result.output,
+            "output_sha256": result.output_sha256, "outcome": result.outcome, "error_code": result.code,
+            "bytes_in": result.bytes_in, "bytes_out": result.bytes_out, "ms": result.ms})  # fmt: skip
+    except AuditWriteError as exc:
+        stop.fatal = exc  # no work goes unlogged: hand out no further file
+    if result.code == "disk_full" and stop.fatal is None:
+        stop.fatal = StorageError("the output disk is full; the run stopped", hint="free space, then run again")
+
+
+def _finish(summary: RunSummary, stop: _Stop) -> None:
+    failed = summary.counts["failed"] + summary.counts["quarantined"]
+    if stop.fatal is not None:
+        summary.status, summary.exit_code = "failed", int(stop.fatal.exit_code)
+    elif stop.signal is not None:
+        summary.status = "interrupted"
+        summary.exit_code = int(ExitCode.INTERRUPTED if stop.signal == signal.SIGINT else ExitCode.TERMINATED)
+    elif failed:
+        summary.status, summary.exit_code = "partial", int(ExitCode.PARTIAL)
+
+
+
+# --------------------------------------------------------------------------------------------
+# decrypt
+
+
+def decrypt_tree(
+    inputs: Sequence[Path],
+    out: Path,
+    identities: Sequence[Any],
+    *,
+    overwrite: bool = False,
+    log: Path | None = None,
+    digest_key: bytes | None = None,
+    on_failure: Callable[[str, str], None] | None = None,
+    debug: bool = False,
+) -> DecryptSummary:
+    """Decrypt files and folders into ``out`` (see :func:`crypt_files.decrypt_paths`), appending a
+    ``run_start``, one ``file`` record per input and a ``run_end`` to the audit log ``log``.
+
+    ``digest_key`` keys the log's path digests (a random key when None: the digests then only
+    tell records apart). The log holds no file names and no identity, only its fingerprint.
+    """
+    audit = _open_audit(log, digest_key or os.urandom(32), None)
+    run_id = new_run_id(lambda: dt.datetime.now(dt.timezone.utc), os.urandom)
+    counts: Counter[str] = Counter()
+    if audit is not None:
+        audit.append("run_start", run_id, {
+            "operator": operator_info(os.environ), "tool": tool_versions(), "command": "decrypt",
+            "args": {"overwrite": overwrite, "identities": len(identities)},
+            "keys": {"identities": sorted(_identity_fingerprint(i) for i in identities)},
+            "input_roots": [audit.digest(str(p.resolve())) for p in inputs],
+            "output_root_digest": audit.digest(str(out.resolve()))})  # fmt: skip
+
+    def record(result: DecryptResult) -> None:
+        outcome = {"decrypted": "written"}.get(result.outcome, result.outcome)
+        counts[outcome] += 1
+        if result.outcome == "failed" and on_failure is not None:
+            on_failure(result.name, result.detail or "")
+        if audit is not None:
+            audit.append("file", run_id, {
+                "input": audit.digest(result.name), "input_hmac": None, "output": None, "output_sha256": None,
+                "outcome": outcome, "error_code": "decrypt_failed" if result.outcome == "failed" else None,
+                "bytes_in": 0, "bytes_out": result.size, "ms": 0})  # fmt: skip
+
+    summary = decrypt_paths(inputs, out, identities, overwrite=overwrite, on_result=record)
+    if audit is not None:
+        status = "partial" if summary.failed else "ok"
+        audit.append("run_end", run_id, {"counts": dict(counts) | {"total": sum(counts.values())},
+                                         "status": status, "exit_code": 3 if summary.failed else 0})  # fmt: skip
+    return summary
+
+
+def _identity_fingerprint(identity: Any) -> str:
+    recipient = getattr(identity, "recipient", None)
+    return str(recipient.fingerprint) if recipient is not None else "scrypt"
