@@ -12,7 +12,14 @@ import pytest
 
 from dcmscrub import crypt_files
 from dcmscrub.atomic import is_temp_name
-from dcmscrub.container import CHUNK_SIZE, AgeWriter, ScryptIdentity, ScryptRecipient, X25519Identity
+from dcmscrub.container import (
+    CHUNK_SIZE,
+    IO_BLOCK,
+    AgeWriter,
+    ScryptIdentity,
+    ScryptRecipient,
+    X25519Identity,
+)
 from dcmscrub.crypt_files import DecryptResult, decrypt_file, decrypt_paths, encrypt_file, plain_name
 from dcmscrub.errors import DecryptError, ExitCode, InputError, OutputError
 
@@ -95,7 +102,7 @@ def test_encrypt_file_missing_input(tmp_path: Path, identity: X25519Identity) ->
 def test_encrypt_file_failure_leaves_nothing(
     tmp_path: Path, identity: X25519Identity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "a").write_bytes(os.urandom(3 * CHUNK_SIZE))
+    (tmp_path / "a").write_bytes(os.urandom(3 * IO_BLOCK))  # encrypt() reads 1 MiB at a time
     real_write = AgeWriter.write
     calls = {"n": 0}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -652,6 +653,13 @@ def deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> F
     SOPInstanceUID). With ``burned_in: quarantine`` an object whose BurnedInAnnotation is YES
     is left unchanged and reported with ``quarantine="burned_in_annotation"``.
     """
+    with warnings.catch_warnings():
+        # pydicom warns about odd values, quoting them: nothing may echo a value
+        warnings.simplefilter("ignore")
+        return _deidentify(ds, profile, pseudonymizer)
+
+
+def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
     plan = compile_plan(profile)
     scrubber = _Scrubber(ds, plan, pseudonymizer)
     old_ids = (_text_of(ds, _STUDY_UID), _text_of(ds, _SERIES_UID), _text_of(ds, _SOP_INSTANCE))

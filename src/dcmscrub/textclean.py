@@ -45,7 +45,8 @@ _PHONE = r"(?<![\w])\+?\(?\d[\d().\s-]{5,}\d(?![\w])"
 _LONG_DIGITS = r"\b\d{5,}\b"
 _ALNUM_ID = r"\b(?=[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{5,}\b"
 _EMAIL = r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-_SHAPES = re.compile("|".join([*_DATE_PATTERNS, _EMAIL, _LONG_DIGITS, _ALNUM_ID]), re.IGNORECASE)
+_EMAIL_RE = re.compile(_EMAIL)
+_SHAPES = re.compile("|".join([*_DATE_PATTERNS, _LONG_DIGITS, _ALNUM_ID]), re.IGNORECASE)
 _PHONE_RE = re.compile(_PHONE)
 _MIN_PHONE_DIGITS = 7
 
@@ -122,10 +123,12 @@ class Cleaner:
         """``text`` with identifying spans replaced by ``*`` (see the module docstring)."""
         if not text:
             return text
+        # whole e-mail addresses and phone numbers go first, before their parts match below
+        text = _EMAIL_RE.sub(REDACTED, text)
         if self._subject_re is not None:
             text = self._subject_re.sub(REDACTED, text)
-        text = _SHAPES.sub(REDACTED, text)
-        return _PHONE_RE.sub(_redact_phone, text)
+        text = _PHONE_RE.sub(_redact_phone, text)
+        return _SHAPES.sub(REDACTED, text)
 
 
 def clean_text(text: str, subject: Subject | None = None) -> str:

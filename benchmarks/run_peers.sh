@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# Time dcmscrub against the peer anonymizers with the shared bench harness (../shared/bench).
+#
+#   benchmarks/run_peers.sh [bench] [--runs N] [run_bench.py args...]
+#       setup (idempotent), then run_bench.py on ct-series and small-many: the peers
+#       cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon and dcmscrub three
+#       ways: dcmscrub (-j 1, plain), dcmscrub-enc (-j 1, age-encrypted), dcmscrub-j2 (-j 2, plain)
+#   benchmarks/run_peers.sh setup      only the setup: apt packages (if missing), $BENCH_HOME/venv with
+#                                      the peers, peers.sh --versions, the 4 corpora, bench keys
+#   benchmarks/run_peers.sh mixed      check_mixed.py on mixed-ts, all peers plus dcmscrub
+#   benchmarks/run_peers.sh rss        peak RSS of dcmscrub on big-multiframe: -j 1 on the tree, -j 1 on
+#                                      the 524 MB file alone, -j 2 on the tree (per-process VmHWM)
+#   benchmarks/run_peers.sh profile [CORPUS] [dcmscrub args...]
+#                                      py-spy profile of one `dcmscrub scrub CORPUS -j 1 --no-encrypt`
+#                                      (default ct-series), with a top-functions summary
+#   benchmarks/run_peers.sh all        setup, bench, mixed, rss
+#
+# Run from anywhere (paths derive from this script): REPO is its parent folder, the harness is
+# $BENCH_SHARED (default $REPO/../shared/bench), scratch is $BENCH_HOME (default $REPO/.bench, gitignored).
+# dcmscrub is $DCMSCRUB (default $REPO/.venv/bin/dcmscrub, an editable install of src/). Every
+# dcmscrub run appends to the audit log $DCMSCRUB_LOG (default $BENCH_HOME/audit.jsonl). Keys made
+# once: $BENCH_HOME/bench.key (age identity; recipient in bench.recipient), $BENCH_HOME/linkage.key.
+# Results: $BENCH_HOME/results/<stamp>/summary.md (bench), mixed-<stamp>/mixed.md, rss-<stamp>/rss.md,
+# $BENCH_HOME/prof/<corpus>-<stamp>.{txt,summary.txt}. The machine is noisy: compare tools within one run.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+BENCH_HOME="${BENCH_HOME:-$REPO/.bench}"
+BENCH_SHARED="${BENCH_SHARED:-$REPO/../shared/bench}"
+DCMSCRUB="${DCMSCRUB:-$REPO/.venv/bin/dcmscrub}"
+DCMSCRUB_LOG="${DCMSCRUB_LOG:-$BENCH_HOME/audit.jsonl}"
+export BENCH_HOME DCMSCRUB_LOG
+VENV="$BENCH_HOME/venv"
+PY="$VENV/bin/python"
+LINKAGE="$BENCH_HOME/linkage.key"
+IDENTITY="$BENCH_HOME/bench.key"
+RECIPIENT_FILE="$BENCH_HOME/bench.recipient"
+PEER_TOOLS="cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon"
+APT_PACKAGES="libgdcm-tools dcmtk dicom3tools time openssl"
+PIP_PACKAGES=('pydicom>=3,<4' numpy cryptography dicognito dicom-anonymizer deid dcmanon)
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'run_peers.sh: %s\n' "$*" >&2; exit 1; }
+q() { printf '%q' "$1"; }  # quote a path for the harness's shlex.split
+stamp() { date -u +%Y%m%dT%H%M%SZ; }
+timed() {  # timed LABEL CMD...: run CMD, report its wall time
+  local label="$1" t0 t1; shift
+  t0=$(date +%s.%N)
+  "$@"
+  t1=$(date +%s.%N)
+  say "$label: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", b - a }')"
+}
+
+# ------------------------------------------------------------------------------------- setup
+
+setup_apt() {
+  local missing=()
+  for exe in gdcmanon dcmdump dciodvfy openssl; do command -v "$exe" >/dev/null || missing+=("$exe"); done
+  [[ -x /usr/bin/time ]] || missing+=(/usr/bin/time)
+  if ((${#missing[@]} == 0)); then say "apt packages: present"; return; fi
+  say "apt packages: missing ${missing[*]}"
+  ((EUID == 0)) || die "run as root or install: apt-get install -y $APT_PACKAGES"
+  timed "apt-get" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES >/dev/null"
+}
+
+setup_venv() {
+  [[ -x "$PY" ]] || timed "venv" python3 -m venv "$VENV"
+  if "$PY" - <<'EOF' 2>/dev/null; then say "bench venv: peers installed"; return; fi
+import importlib.metadata as m
+for d in ("pydicom", "numpy", "cryptography", "dicognito", "dicom-anonymizer", "deid", "dcmanon"):
+    m.version(d)
+EOF
+  timed "pip install peers" "$VENV/bin/pip" install -q "${PIP_PACKAGES[@]}"
+}
+
+setup_pyspy() {
+  [[ -x "$VENV/bin/py-spy" ]] || timed "pip install py-spy" "$VENV/bin/pip" install -q py-spy
+}
+
+setup_corpora() {  # setup_corpora NAME...: make_corpus.py skips the ones that are up to date
+  local avail_kb
+  avail_kb=$(df -Pk "$BENCH_HOME" | awk 'NR == 2 { print $4 }')
+  if [[ " $* " == *" big-multiframe "* && ! -f "$BENCH_HOME/corpus/big-multiframe.manifest.json" ]] \
+     && ((avail_kb < 3 * 1024 * 1024)); then
+    die "less than 3 GB free under $BENCH_HOME (big-multiframe is 734 MB, and its outputs as much again)"
+  fi
+  timed "corpora $*" "$PY" "$BENCH_SHARED/make_corpus.py" "$@"
+}
+
+setup_keys() {
+  [[ -x "$DCMSCRUB" ]] || die "no dcmscrub at $DCMSCRUB (make install, or set DCMSCRUB)"
+  if [[ ! -s "$IDENTITY" ]]; then
+    "$DCMSCRUB" keygen -o "$IDENTITY" >"$RECIPIENT_FILE"
+  elif [[ ! -s "$RECIPIENT_FILE" ]]; then
+    sed -n 's/^# public key: //p' "$IDENTITY" | head -1 >"$RECIPIENT_FILE"
+  fi
+  [[ -s "$LINKAGE" ]] || "$DCMSCRUB" keygen --linkage -o "$LINKAGE" >/dev/null
+  for f in "$IDENTITY" "$LINKAGE"; do
+    [[ "$(stat -c %a "$f")" == 600 ]] || die "$f must be mode 0600 (chmod 600 $f)"
+  done
+  RECIPIENT="$(cat "$RECIPIENT_FILE")"
+  [[ "$RECIPIENT" == age1* ]] || die "no age recipient in $RECIPIENT_FILE"
+}
+
+setup_base() {  # what every mode needs
+  [[ -f "$BENCH_SHARED/run_bench.py" ]] || die "no harness at $BENCH_SHARED (set BENCH_SHARED)"
+  mkdir -p "$BENCH_HOME"
+  setup_apt
+  setup_venv
+  setup_keys
+}
+
+setup_all() {
+  setup_base
+  bash "$BENCH_SHARED/peers.sh" --versions
+  setup_corpora ct-series small-many mixed-ts big-multiframe
+}
+
+# --------------------------------------------------------------------------------- the modes
+
+dcmscrub_cmd() {  # the harness command line for dcmscrub with these extra options
+  echo "$(q "$DCMSCRUB") scrub {in} --out {out} --quiet --linkage-key $(q "$LINKAGE") $*"
+}
+
+run_bench_mode() {
+  local runs=3 args=()
+  while (($#)); do
+    case "$1" in
+      --runs) runs="$2"; shift 2 ;;
+      --runs=*) runs="${1#--runs=}"; shift ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  setup_corpora ct-series small-many
+  "$PY" "$BENCH_SHARED/run_bench.py" --corpus ct-series --corpus small-many --tools "$PEER_TOOLS" \
+    --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt -j 1)" \
+    --extra "dcmscrub-enc=$(dcmscrub_cmd -j 1 -r "$RECIPIENT")" \
+    --extra "dcmscrub-j2=$(dcmscrub_cmd --no-encrypt -j 2)" \
+    --runs "$runs" ${args[@]+"${args[@]}"}
+}
+
+run_mixed_mode() {
+  setup_corpora mixed-ts
+  "$PY" "$BENCH_SHARED/check_mixed.py" --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt)" "$@"
+}
+
+# Run a command, print GNU time's "%M KB %e s" (the largest single process: with -j 1 all work is in
+# the main process) and every process's own peak (VmHWM) sampled from /proc while it runs.
+rss_one() {
+  local label="$1"; shift
+  "$PY" - "$label" /usr/bin/time -f '%M KB %e s' "$@" <<'EOF'
+import os, subprocess, sys, tempfile, time
+
+label, argv = sys.argv[1], sys.argv[2:]
+err = tempfile.TemporaryFile("w+")
+p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stderr=err, text=True)
+peaks: dict[int, tuple[str, int]] = {}
+
+
+def read(path):
+    try:
+        with open(path) as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def descendants(root):
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            stat = read(f"/proc/{d}/stat")
+            if stat:
+                parent[int(d)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = [], [root]
+    while todo:
+        cur = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == cur]
+        found += kids
+        todo += kids
+    return found
+
+
+while p.poll() is None:
+    for pid in descendants(p.pid):  # below /usr/bin/time: dcmscrub and its workers
+        hwm = next((int(x.split()[1]) for x in read(f"/proc/{pid}/status").splitlines()
+                    if x.startswith("VmHWM:")), 0)
+        name = read(f"/proc/{pid}/comm").strip() or "?"
+        role = "main" if not peaks else "worker"
+        old = peaks.get(pid, (role, 0))
+        peaks[pid] = (old[0], max(old[1], hwm))
+    time.sleep(0.05)
+err.seek(0)
+lines = err.read().splitlines()
+timeline = [x for x in lines if x.endswith(" s") and " KB " in x]
+print(f"| {label} | {p.returncode} | {timeline[-1] if timeline else '-'} | "
+      + ", ".join(f"{role} {kb / 1024:.0f} MB" for pid, (role, kb) in sorted(peaks.items()))
+      + " |")
+for x in [x for x in lines if x not in timeline][-3:]:
+    print(f"    stderr: {x}", file=sys.stderr)
+EOF
+}
+
+run_rss_mode() {
+  setup_corpora big-multiframe
+  local src="$BENCH_HOME/corpus/big-multiframe" work="$BENCH_HOME/work/rss" res big
+  res="$BENCH_HOME/results/rss-$(stamp)"
+  mkdir -p "$res"
+  big="$(find "$src" -name '*_1000f.dcm' | head -1)"
+  [[ -n "$big" ]] || die "no 1000-frame file under $src"
+  {
+    echo "### dcmscrub peak RSS on big-multiframe ($(du -sm "$src" | cut -f1) MB; 524 MB file: ${big#"$src"/})"
+    echo
+    echo "| run | exit | GNU time: max RSS of the largest process, wall | per process (VmHWM, sampled) |"
+    echo "|---|---|---|---|"
+    for variant in "j1-tree:-j 1:$src" "j1-524MB-file:-j 1:$big" "j1-enc-524MB-file:-j 1 -r $RECIPIENT:$big" \
+                   "j2-tree:-j 2:$src"; do
+      IFS=: read -r label opts input <<<"$variant"
+      rm -rf "$work"; sync; sleep 1
+      local enc="--no-encrypt"; [[ "$opts" == *" -r "* ]] && enc=""
+      # shellcheck disable=SC2086  # opts is a list of options
+      rss_one "$label" "$DCMSCRUB" scrub "$input" --out "$work" --quiet --linkage-key "$LINKAGE" $enc $opts
+    done
+    rm -rf "$work"
+  } | tee "$res/rss.md"
+  say "rss results: $res/rss.md"
+}
+
+run_profile_mode() {
+  local corpus="${1:-ct-series}"; (($#)) && shift
+  setup_pyspy
+  setup_corpora "$corpus"
+  local out="$BENCH_HOME/work/profile-$corpus" prof="$BENCH_HOME/prof" s
+  s="$(stamp)"
+  mkdir -p "$prof"
+  rm -rf "$out"
+  # python -m dcmscrub is what the dcmscrub console script runs; -j 1 keeps all work in one process
+  "$VENV/bin/py-spy" record --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
+    "$(dirname "$DCMSCRUB")/python" -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
+    --quiet -j 1 --no-encrypt --linkage-key "$LINKAGE" "$@"
+  rm -rf "$out"
+  "$PY" - "$prof/$corpus-$s.txt" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
+import collections, re, sys
+
+# py-spy raw lines: "frame;frame;...;leaf COUNT", frame = "func (file:line)"
+FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+def short(frame):
+    m = FRAME.match(frame.strip())
+    if not m:
+        return frame.strip()
+    f = m["file"]
+    for cut in ("site-packages/", "src/", "lib/python3.11/"):
+        if cut in f:
+            f = f.split(cut, 1)[1]
+    return f"{m['func']} ({f})"
+
+total = 0
+self_t, cum_t, self_line = collections.Counter(), collections.Counter(), collections.Counter()
+for line in open(sys.argv[1]):
+    stack, _, n = line.rstrip("\n").rpartition(" ")
+    if not stack:
+        continue
+    n = int(n)
+    total += n
+    frames = [f for f in stack.split(";") if f.strip()]
+    self_t[short(frames[-1])] += n
+    self_line[frames[-1].strip()] += n
+    for f in set(short(f) for f in frames):
+        cum_t[f] += n
+print(f"{total} samples at 250 Hz = {total / 250:.1f} s on CPU or in syscalls (py-spy counts idle too)")
+for title, c in (("cumulative", cum_t), ("self", self_t), ("self, by line", self_line)):
+    print(f"\n-- top by {title}")
+    for f, n in c.most_common(40 if title == "cumulative" else 25):
+        print(f"{100 * n / total:6.1f}%  {n:7d}  {f}")
+EOF
+  say "profile: $prof/$corpus-$s.txt (open in https://speedscope.app or flamegraph.pl)"
+}
+
+mode="${1:-bench}"
+case "$mode" in
+  -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+  setup) setup_all ;;
+  bench) (($#)) && shift; setup_all; run_bench_mode "$@" ;;
+  --*) setup_all; run_bench_mode "$@" ;;  # options only: bench mode
+  mixed) shift; setup_base; run_mixed_mode "$@" ;;
+  rss) shift; setup_base; run_rss_mode ;;
+  profile) shift; setup_base; run_profile_mode "$@" ;;
+  all) shift; setup_all; run_bench_mode "$@"; run_mixed_mode; run_rss_mode ;;
+  *) die "unknown mode $mode (try --help)" ;;
+esac

@@ -1,0 +1,113 @@
+"""Shared fixtures: keys, profiles, datasets, an isolated environment for CLI runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file
+from pydicom.dataset import Dataset
+
+from dcmscrub.profile import Profile, load_profile
+from dcmscrub.pseudonym import Pseudonymizer
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_data"
+SHARED = REPO.parent / "shared"
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes the real audit log or reads a real key from the environment."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DCMSCRUB_LOG", str(state / "audit.jsonl"))
+    monkeypatch.delenv("DCMSCRUB_LINKAGE_KEY_FILE", raising=False)
+    monkeypatch.delenv("DCMSCRUB_AUDIT_KEY_FILE", raising=False)
+
+
+@pytest.fixture
+def basic() -> Profile:
+    return load_profile("basic")
+
+
+@pytest.fixture
+def pseudo() -> Pseudonymizer:
+    return Pseudonymizer(KEY, "dcmscrub")
+
+
+@pytest.fixture
+def ct() -> Dataset:
+    """pydicom's bundled CT slice (explicit VR little endian, with trailing padding)."""
+    return pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+
+
+def testdata(name: str) -> Path:
+    """A file bundled with pydicom."""
+    path = get_testdata_file(name)
+    assert path is not None, name
+    return Path(path)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A private copy of sample_data/ (tests may not touch the committed one)."""
+    dst = tmp_path / "sample"
+    shutil.copytree(SAMPLE, dst, symlinks=True)
+    return dst
+
+
+@pytest.fixture
+def linkage_file(tmp_path: Path) -> Path:
+    """A linkage key file (mode 0600) holding KEY."""
+    from datetime import datetime, timezone
+
+    from dcmscrub.keys import format_linkage_key_file, write_secret_file
+
+    path = tmp_path / "keys" / "linkage.key"
+    path.parent.mkdir(mode=0o700)
+    write_secret_file(path, format_linkage_key_file(KEY, datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    return path
+
+
+@pytest.fixture
+def identity(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """An age identity file and its recipient string."""
+    from datetime import datetime, timezone
+
+    from dcmscrub.keys import format_identity_file, generate_identity, write_secret_file
+
+    ident = generate_identity()
+    folder = tmp_path / "id"
+    folder.mkdir(mode=0o700)
+    path = folder / "me.key"
+    write_secret_file(path, format_identity_file(ident, datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    yield path, str(ident.recipient)
+
+
+def have(tool: str) -> bool:
+    return shutil.which(tool) is not None
+
+
+def dcm_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and ".dcmscrub" not in p.parts)
+
+
+def env_without_secrets() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DCMSCRUB_LINKAGE_KEY_FILE", None)
+    return env

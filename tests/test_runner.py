@@ -1,0 +1,366 @@
+"""scrub_tree over real files: outcomes, atomic outputs, re-runs, locks, crashes, shards, workers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from dcmscrub import dicomfile
+from dcmscrub.audit import verify_log
+from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
+from dcmscrub.outtree import OutputTree, Shard
+from dcmscrub.profile import load_profile
+from dcmscrub.runner import scrub_tree
+
+from conftest import KEY, SAMPLE, dcm_files
+
+MANIFEST = json.loads((SAMPLE / "MANIFEST.json").read_text())
+PHI = [s for s in MANIFEST["phi_strings"] if s.upper() != "SAMPLE"]  # "SAMPLE" also spells "Samples per Pixel"
+
+
+EXPECTED = {f["path"]: f["expected"] for f in MANIFEST["files"]}
+
+
+def expected(outcome: str) -> int:
+    return sum(1 for v in EXPECTED.values() if v == outcome)
+
+
+def scrub(inputs: list[Path], out: Path, **kw: object) -> object:
+    kw.setdefault("encrypt", False)
+    kw.setdefault("linkage_key", KEY)
+    kw.setdefault("log", out.parent / "audit.jsonl")
+    return scrub_tree(inputs, out, load_profile(str(kw.pop("profile", "basic"))), **kw)  # type: ignore[arg-type]
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in dcm_files(root)}
+
+
+def make_many(folder: Path, n: int) -> Path:
+    """``n`` CT files (one patient, one series) made from the sample CT with fresh UIDs."""
+    src = SAMPLE / "DOE_JANE_FAKE-MRN-0001" / "CT_2024-01-15" / "slice_001.dcm"
+    ds = pydicom.dcmread(src)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        ds.SOPInstanceUID = f"1.2.826.0.1.3680043.10.1426.77.{i + 1}"
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.InstanceNumber = i + 1
+        ds.save_as(folder / f"DOE_JANE_{i:04d}.dcm", enforce_file_format=True)
+    return folder
+
+
+# -- outcomes ---------------------------------------------------------------------------
+
+
+def test_sample_data_outcomes_match_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = scrub([SAMPLE], out)
+    assert summary.counts["written"] == expected("deidentify")
+    assert summary.counts["quarantined"] == expected("quarantine")
+    skipped = sum(expected(k) for k in ("skip-non-dicom", "skip-dicomdir", "skip-empty"))
+    assert summary.counts["skipped"] == skipped
+    assert summary.counts["failed"] == 0
+    assert summary.exit_code == 3  # the burned-in file is quarantined: partial
+    assert {r.code for r in summary.problems} == {"burned_in_annotation", "not_dicom", "dicomdir", "empty"}
+    assert len(dcm_files(out)) == expected("deidentify")
+
+
+def test_outputs_hold_no_phi_in_paths_or_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scrub([SAMPLE], out)
+    for path in dcm_files(out):
+        rel = str(path.relative_to(out))
+        assert not [s for s in PHI if s.lower() in rel.lower()], rel
+        data = path.read_bytes()
+        leaked = [s for s in PHI if s.encode() in data]
+        assert not leaked, (rel, leaked)
+    for date in MANIFEST["date_strings"]:
+        assert all(date.encode() not in p.read_bytes() for p in dcm_files(out)), date
+
+
+def test_layout_is_patient_study_series_sop(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scrub([SAMPLE], out)
+    for path in dcm_files(out):
+        patient, study, series, name = path.relative_to(out).parts
+        ds = pydicom.dcmread(path)
+        assert (patient, study, series, name) == (
+            ds.PatientID, ds.StudyInstanceUID, ds.SeriesInstanceUID, f"{ds.SOPInstanceUID}.dcm")  # fmt: skip
+        assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
+
+
+def test_pixel_data_passes_through_byte_for_byte(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scrub([SAMPLE], out)
+    inputs = {}
+    for rel, outcome in EXPECTED.items():
+        if outcome == "deidentify":
+            ds = pydicom.dcmread(SAMPLE / rel, force=True)
+            if "PixelData" in ds:
+                inputs[hashlib.sha256(ds.PixelData).hexdigest()] = rel
+    found = set()
+    for path in dcm_files(out):
+        ds = pydicom.dcmread(path)
+        if "PixelData" in ds:
+            found.add(hashlib.sha256(ds.PixelData).hexdigest())
+    assert set(inputs) <= found
+
+
+def test_inputs_are_never_modified(sample_copy: Path, tmp_path: Path) -> None:
+    before = tree_digest(sample_copy)
+    stats = {p: p.stat().st_mtime_ns for p in dcm_files(sample_copy)}
+    scrub([sample_copy], tmp_path / "out")
+    assert tree_digest(sample_copy) == before
+    assert {p: p.stat().st_mtime_ns for p in dcm_files(sample_copy)} == stats
+
+
+def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    one, two = tmp_path / "j1" / "out", tmp_path / "j2" / "out"
+    scrub([SAMPLE], one, jobs=1)
+    scrub([SAMPLE], two, jobs=2)
+    assert tree_digest(one) == tree_digest(two)
+
+
+def test_same_key_same_outputs_across_runs_other_key_other_names(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a" / "out", tmp_path / "b" / "out", tmp_path / "c" / "out"
+    scrub([SAMPLE], a)
+    scrub([SAMPLE], b)
+    scrub([SAMPLE], c, linkage_key=bytes(32))
+    assert tree_digest(a) == tree_digest(b)
+    assert not set(tree_digest(a)) & set(tree_digest(c))
+
+
+# -- re-runs and overwrite ------------------------------------------------------------------
+
+
+def test_rerun_only_does_new_work(tmp_path: Path, sample_copy: Path) -> None:
+    out = tmp_path / "out"
+    first = scrub([sample_copy], out)
+    stamps = {p: p.stat().st_mtime_ns for p in dcm_files(out)}
+    again = scrub([sample_copy], out)
+    assert again.counts["exists"] == first.counts["written"] and again.counts["written"] == 0
+    assert {p: p.stat().st_mtime_ns for p in dcm_files(out)} == stamps
+    make_many(sample_copy / "new", 2)
+    third = scrub([sample_copy], out)
+    assert third.counts["written"] == 2
+    redo = scrub([sample_copy], out, overwrite=True)
+    assert redo.counts["written"] == first.counts["written"] + 2 and redo.counts["exists"] == 0
+
+
+# -- refusals before any work -----------------------------------------------------------------
+
+
+def test_output_inside_input_is_refused(sample_copy: Path) -> None:
+    with pytest.raises(OutputError) as info:
+        scrub([sample_copy], sample_copy / "out")
+    assert info.value.exit_code == 73
+    assert not (sample_copy / "out").exists()
+
+
+def test_input_inside_output_is_refused(tmp_path: Path, sample_copy: Path) -> None:
+    with pytest.raises(OutputError):
+        scrub([sample_copy], sample_copy.parent)
+
+
+def test_missing_input_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        scrub([tmp_path / "nope"], tmp_path / "out")
+    assert info.value.exit_code == 66
+
+
+def test_encryption_without_recipient_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        scrub([SAMPLE], tmp_path / "out", encrypt=True)
+    assert info.value.exit_code == 78
+
+
+def test_shards_need_a_shared_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        scrub([SAMPLE], tmp_path / "out", linkage_key=None, shard=Shard(1, 2))
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    holder = OutputTree(out)
+    holder.prepare()
+    try:
+        with pytest.raises(LockedError) as info:
+            scrub([SAMPLE], out)
+        assert info.value.exit_code == 75
+        assert f"pid {os.getpid()}" in info.value.message
+    finally:
+        holder.release(clean=True)
+    assert scrub([SAMPLE], out).counts["written"]  # the lock is free again
+
+
+def test_shards_may_run_side_by_side_but_not_twice(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    one = OutputTree(out, Shard(1, 2))
+    one.prepare()
+    try:
+        scrub([SAMPLE], out, shard=Shard(2, 2))  # another shard: fine
+        with pytest.raises(LockedError):
+            scrub([SAMPLE], out, shard=Shard(1, 2))
+        with pytest.raises(LockedError):
+            scrub([SAMPLE], out)  # a whole-tree run waits for every shard
+    finally:
+        one.release(clean=True)
+
+
+def test_union_of_shards_equals_a_full_run(tmp_path: Path, sample_copy: Path) -> None:
+    make_many(sample_copy / "many", 12)
+    full = tmp_path / "full" / "out"
+    scrub([sample_copy], full)
+    sharded = tmp_path / "sharded" / "out"
+    counts = [scrub([sample_copy], sharded, shard=Shard(k, 3)).counts["written"] for k in (1, 2, 3)]
+    assert all(counts)  # each shard did some of the work
+    assert tree_digest(sharded) == tree_digest(full)
+
+
+# -- failures leave nothing behind ----------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_no_output_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = dicomfile.write_file
+
+    def half_then_fail(out, header, src):  # type: ignore[no-untyped-def]
+        out.write(b"\x00" * 200)
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr("dcmscrub.runner.write_file", half_then_fail)
+    out = tmp_path / "out"
+    summary = scrub([SAMPLE], out)
+    assert summary.counts["failed"] == expected("deidentify")
+    assert {r.code for r in summary.problems if r.outcome == "failed"} == {"internal"}
+    leftovers = [p for p in out.rglob("*") if p.is_file() and ".dcmscrub" not in p.parts]
+    assert leftovers == []
+    monkeypatch.setattr("dcmscrub.runner.write_file", original)
+
+
+def test_broken_files_are_reported_and_the_run_goes_on(tmp_path: Path, sample_copy: Path) -> None:
+    good = sample_copy / "DOE_JANE_FAKE-MRN-0001" / "CT_2024-01-15" / "slice_001.dcm"
+    data = good.read_bytes()
+    (sample_copy / "cut_header.dcm").write_bytes(data[:400])
+    (sample_copy / "cut_pixels.dcm").write_bytes(data[: len(data) - 100])
+    (sample_copy / "garbage.dcm").write_bytes(b"\x00" * 128 + b"DICM" + os.urandom(300))
+    summary = scrub([sample_copy], tmp_path / "out")
+    codes = {r.name: r.code for r in summary.problems}
+    assert codes["cut_header.dcm"] == "truncated"
+    assert codes["cut_pixels.dcm"] == "truncated"
+    assert codes["garbage.dcm"] in ("corrupt", "truncated")
+    assert summary.counts["written"] == expected("deidentify")
+
+
+def test_symlinks_leaving_the_tree_are_not_followed(tmp_path: Path, sample_copy: Path) -> None:
+    outside = make_many(tmp_path / "outside", 1)
+    (sample_copy / "link").symlink_to(outside)
+    inside = sample_copy / "DOE_JANE_FAKE-MRN-0001"
+    (sample_copy / "again").symlink_to(inside)
+    summary = scrub([sample_copy], tmp_path / "out")
+    assert "symlink_outside" in {r.code for r in summary.problems}
+    assert summary.counts["written"] == expected("deidentify")  # the inside link added nothing twice
+
+
+# -- encryption -------------------------------------------------------------------------------
+
+
+def test_encrypted_run_writes_only_age_files_that_decrypt(tmp_path: Path, identity: tuple[Path, str]) -> None:
+    from dcmscrub.container import parse_recipient
+    from dcmscrub.crypt_files import decrypt_paths
+    from dcmscrub.keys import read_identity_file
+
+    id_path, recipient = identity
+    out = tmp_path / "out"
+    summary = scrub([SAMPLE], out, encrypt=True, recipients=[parse_recipient(recipient)])
+    files = dcm_files(out)
+    assert files and all(p.name.endswith(".dcm.age") for p in files)
+    for p in out.rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            assert b"DICM" not in data[:200] and not [s for s in PHI if s.encode() in data]
+    plain = tmp_path / "plain"
+    result = decrypt_paths([out], plain, read_identity_file(id_path))
+    assert result.decrypted == summary.counts["written"]
+    for p in dcm_files(plain):
+        assert pydicom.dcmread(p).PatientIdentityRemoved == "YES"
+
+
+# -- the audit log ------------------------------------------------------------------------------
+
+
+def test_every_input_is_logged_and_the_log_verifies(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    log = tmp_path / "audit.jsonl"
+    first = scrub([SAMPLE], out, log=log)
+    scrub([SAMPLE], out, log=log)
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    files = [x for x in lines if x["event"] == "file"]
+    assert len(files) == 2 * sum(first.counts.values())
+    result = verify_log([log], check_outputs=out)
+    assert result.ok, result
+    text = log.read_text()
+    assert not [s for s in PHI if s in text]
+    assert "slice_001" not in text and str(SAMPLE) not in text
+
+
+# -- crashes and signals ----------------------------------------------------------------------------
+
+RUN = [sys.executable, "-m", "dcmscrub", "scrub", "--no-encrypt", "--quiet", "-j", "1"]
+
+
+def test_kill_9_then_rerun_ends_with_the_output_of_a_clean_run(
+    tmp_path: Path, linkage_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = make_many(tmp_path / "in", 150)
+    clean = tmp_path / "clean"
+    subprocess.run([*RUN, str(corpus), "--out", str(clean), "--linkage-key", str(linkage_file)], check=True)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*RUN, str(corpus), "--out", str(out), "--linkage-key", str(linkage_file)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(dcm_files(out)) < 20:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    visible = [p for p in dcm_files(out) if not p.name.startswith(".")]
+    assert 0 < len(visible) < 150
+    for p in visible:
+        pydicom.dcmread(p)  # every visible output is whole
+    subprocess.run([*RUN, str(corpus), "--out", str(out), "--linkage-key", str(linkage_file)], check=True)
+    assert tree_digest(out) == tree_digest(clean)
+    assert not [p for p in out.rglob(".*tmp-*")]
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_cleanly_with_its_exit_code(
+    tmp_path: Path, linkage_file: Path, sig: int, code: int
+) -> None:
+    corpus = make_many(tmp_path / "in", 150)
+    out = tmp_path / "out"
+    log = tmp_path / "audit.jsonl"
+    proc = subprocess.Popen(
+        [*RUN[:-2], "-j", "2", str(corpus), "--out", str(out), "--linkage-key", str(linkage_file), "--log", str(log),
+         "--json"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(dcm_files(out)) < 10:
+        time.sleep(0.01)
+    proc.send_signal(sig)
+    stdout, _ = proc.communicate(timeout=60)
+    assert proc.returncode == code
+    summary = json.loads(stdout)
+    assert summary["status"] == "interrupted"
+    assert summary["counts"]["written"] == len(dcm_files(out)) < 150
+    assert not [p for p in out.rglob(".*tmp-*")]
+    events = [json.loads(x)["event"] for x in log.read_text().splitlines()]
+    assert events[0] == "run_start" and events[-1] == "run_end"
+    assert verify_log([log]).ok
