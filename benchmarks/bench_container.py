@@ -6,8 +6,9 @@ Run by hand (not part of the test suite):
 
 Each direction runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own. A third
 subprocess that only imports the modules gives the baseline RSS to compare against. Files live
-in a temporary folder (``--tmp`` to choose where); the decrypted output is checked against the
-input by SHA-256 at the end.
+in a temporary folder (``--tmp`` to choose where, e.g. ``/dev/shm`` to leave the disk out);
+the decrypted output is checked against the input by SHA-256 at the end. Dirty pages are
+synced before each direction, so one direction's writeback does not slow the next.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def sha256_file(path: Path) -> str:
 
 
 def run_child(direction: str, folder: Path) -> dict[str, float]:
+    os.sync()  # start each direction with no dirty pages from the previous one being written back
     out = subprocess.run(
         [sys.executable, __file__, "--child", direction, "--tmp", str(folder)],
         check=True,

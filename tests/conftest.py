@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pydicom
@@ -23,7 +24,9 @@ OTHER_KEY = bytes(range(1, 33))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
 
 
 @pytest.fixture
@@ -74,20 +77,20 @@ def sample_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def linkage_file(tmp_path: Path) -> Path:
     """A linkage key file (mode 0600) holding KEY."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dcmscrub.keys import format_linkage_key_file, write_secret_file
 
     path = tmp_path / "keys" / "linkage.key"
     path.parent.mkdir(mode=0o700)
-    write_secret_file(path, format_linkage_key_file(KEY, datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    write_secret_file(path, format_linkage_key_file(KEY, datetime(2026, 1, 1, tzinfo=UTC)))
     return path
 
 
 @pytest.fixture
 def identity(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """An age identity file and its recipient string."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dcmscrub.keys import format_identity_file, generate_identity, write_secret_file
 
@@ -95,7 +98,7 @@ def identity(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     folder = tmp_path / "id"
     folder.mkdir(mode=0o700)
     path = folder / "me.key"
-    write_secret_file(path, format_identity_file(ident, datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    write_secret_file(path, format_identity_file(ident, datetime(2026, 1, 1, tzinfo=UTC)))
     yield path, str(ident.recipient)
 
 

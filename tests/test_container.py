@@ -768,6 +768,8 @@ def test_recipient_rules() -> None:
     with pytest.raises(ConfigError):
         decrypt(io.BytesIO(b""), io.BytesIO(), [])
     with pytest.raises(ConfigError):
+        decrypt(io.BytesIO(b""), io.BytesIO(), [ScryptIdentity(b"pw")], max_scrypt_log_n=23)
+    with pytest.raises(ConfigError):
         # a low-order public key cannot be encrypted to
         AgeWriter(io.BytesIO(), [X25519Recipient(bytes(32))])
 

@@ -297,6 +297,20 @@ def test_leftover_temp_files_are_skipped(tmp_path: Path, identity: X25519Identit
     assert (summary.skipped, summary.decrypted, summary.failed) == (1, 0, 0)
 
 
+def test_hidden_folders_are_not_entered(tmp_path: Path, identity: X25519Identity) -> None:
+    """An output tree of scrub keeps its lock and id in .dcmscrub/: state, not data."""
+    expected = make_tree(tmp_path / "release", identity)
+    state = tmp_path / "release" / ".dcmscrub"
+    state.mkdir()
+    (state / "lock").write_text("pid 1")
+    (state / "root-id").write_text("abc")
+    (tmp_path / "release" / "p1" / ".hidden").mkdir()
+    (tmp_path / "release" / "p1" / ".hidden" / "x.age").write_bytes(seal(b"hidden", identity))
+    summary = decrypt_paths([tmp_path / "release"], tmp_path / "out", [identity])
+    assert (summary.decrypted, summary.failed, summary.skipped) == (3, 0, 0)
+    assert all_files(tmp_path / "out") == sorted(expected)
+
+
 def test_out_dir_inside_input_is_refused(tmp_path: Path, identity: X25519Identity) -> None:
     make_tree(tmp_path / "enc", identity)
     for out in (tmp_path / "enc" / "plain", tmp_path / "enc"):

@@ -13,11 +13,10 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian
 
+from conftest import KEY, OTHER_KEY
 from dcmscrub.engine import deidentify, output_ids, shift_date, shift_datetime
 from dcmscrub.profile import Profile, load_profile
 from dcmscrub.pseudonym import Pseudonymizer
-
-from conftest import KEY, OTHER_KEY
 
 SENTINEL = "ZQXSENTINEL"
 CT_CLASS = "1.2.840.10008.5.1.4.1.1.2"
@@ -42,10 +41,14 @@ def make(sop_class: str = CT_CLASS, **attrs: object) -> Dataset:
     return ds
 
 
-def run(ds: Dataset, profile: str | Profile = "basic", options: tuple[str, ...] = (), key: bytes = KEY) -> Dataset:
+def run(
+    ds: Dataset, profile: str | Profile = "basic", options: tuple[str, ...] = (), key: bytes = KEY
+) -> Dataset:
     prof = profile if isinstance(profile, Profile) else load_profile(profile, options)
     ps = prof.pseudonyms
-    deidentify(ds, prof, Pseudonymizer(key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days))
+    deidentify(
+        ds, prof, Pseudonymizer(key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days)
+    )
     return ds
 
 
@@ -183,7 +186,11 @@ def test_retain_safe_private_keeps_only_listed_elements_and_their_creator() -> N
 def test_a_rule_keeps_a_private_element_by_creator(tmp_path: Path) -> None:
     prof = custom(tmp_path, "  - {select: '(0029,xx10)', creator: ACME CT 1.0, action: keep}\n")
     ds = make()
-    block = ds.private_block(0x0029, "ACME CT 1.0", create=True, )
+    block = ds.private_block(
+        0x0029,
+        "ACME CT 1.0",
+        create=True,
+    )
     block.add_new(0x10, "DS", "2.5")
     block.add_new(0x11, "LO", SENTINEL)
     other = ds.private_block(0x0029, "OTHER VENDOR", create=True)
@@ -257,7 +264,9 @@ def test_retain_long_full_dates_keeps_valid_dates_and_drops_invalid_ones() -> No
 
 
 def test_modified_dates_move_every_date_of_a_patient_by_one_offset() -> None:
-    ds = run(make(SeriesDate="20240117", AcquisitionDateTime="20240118093000.5+0100"), "research-longitudinal")
+    ds = run(
+        make(SeriesDate="20240117", AcquisitionDateTime="20240118093000.5+0100"), "research-longitudinal"
+    )
     moved = shift_date("20240115", 0)
     assert moved == "20240115"
     import datetime as dt
@@ -279,7 +288,10 @@ def test_modified_dates_move_every_date_of_a_patient_by_one_offset() -> None:
 
 
 def test_retain_patient_characteristics() -> None:
-    ds = run(make(PatientSex="F", PatientAge="058Y", PatientWeight="61.5"), options=("retain-patient-characteristics",))
+    ds = run(
+        make(PatientSex="F", PatientAge="058Y", PatientWeight="61.5"),
+        options=("retain-patient-characteristics",),
+    )
     assert (ds.PatientSex, ds.PatientAge, str(ds.PatientWeight)) == ("F", "058Y", "61.5")
     plain = run(make(PatientSex="F", PatientAge="058Y", PatientWeight="61.5"))
     assert plain.PatientSex == "" and "PatientAge" not in plain and "PatientWeight" not in plain
@@ -340,9 +352,14 @@ def test_each_rule_action(tmp_path: Path) -> None:
         "  - {select: SeriesInstanceUID, action: uid}\n",
     )
     ds = make(
-        BodyPartExamined="CHEST", StationName="CT01", InstitutionName="General", StudyID="S1", OperatorsName="X^Y",
-        ProtocolName="chest DOE", Manufacturer="ACME",
-    )  # fmt: skip
+        BodyPartExamined="CHEST",
+        StationName="CT01",
+        InstitutionName="General",
+        StudyID="S1",
+        OperatorsName="X^Y",
+        ProtocolName="chest DOE",
+        Manufacturer="ACME",
+    )
     run(ds, prof)
     assert "Modality" not in ds
     assert ds.BodyPartExamined == ""
@@ -365,7 +382,11 @@ def test_a_later_rule_wins(tmp_path: Path) -> None:
 
 
 def test_a_repeating_group_rule(tmp_path: Path) -> None:
-    prof = custom(tmp_path, "  - {select: '(60xx,0022)', action: replace, value: overlay}\n", "options: [clean-graphics]\n")
+    prof = custom(
+        tmp_path,
+        "  - {select: '(60xx,0022)', action: replace, value: overlay}\n",
+        "options: [clean-graphics]\n",
+    )
     ds = make()
     ds.add_new(0x60020022, "LO", SENTINEL)
     ds.add_new(0x60023000, "OW", b"\x00\x00")
@@ -410,7 +431,14 @@ def test_output_ids_predict_the_report(basic: Profile, pseudo: Pseudonymizer) ->
 def test_real_ct_file_keeps_geometry_and_pixels(ct: Dataset, basic: Profile, pseudo: Pseudonymizer) -> None:
     before = copy.deepcopy(ct)
     deidentify(ct, basic, pseudo)
-    for kw in ("Rows", "Columns", "PixelSpacing", "ImageOrientationPatient", "ImagePositionPatient", "BitsStored"):
+    for kw in (
+        "Rows",
+        "Columns",
+        "PixelSpacing",
+        "ImageOrientationPatient",
+        "ImagePositionPatient",
+        "BitsStored",
+    ):
         assert ct[kw].value == before[kw].value, kw
     assert ct.PixelData == before.PixelData
     assert str(before.PatientName) not in all_text(ct)
@@ -418,7 +446,12 @@ def test_real_ct_file_keeps_geometry_and_pixels(ct: Dataset, basic: Profile, pse
 
 @pytest.mark.parametrize(
     ("value", "days", "expected"),
-    [("20240228", 1, "20240229"), ("20241231", 1, "20250101"), ("2024-01-01", 1, None), ("20240230", 0, None)],
+    [
+        ("20240228", 1, "20240229"),
+        ("20241231", 1, "20250101"),
+        ("2024-01-01", 1, None),
+        ("20240230", 0, None),
+    ],
 )
 def test_shift_date(value: str, days: int, expected: str | None) -> None:
     assert shift_date(value, days) == expected
@@ -426,9 +459,15 @@ def test_shift_date(value: str, days: int, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2024", "2024"), ("202401", "202401"), ("20240131235959", "20240201235959"), ("20240131+0100", "20240201+0100"),
-     ("20240131256000", None), ("x", None)],
-)  # fmt: skip
+    [
+        ("2024", "2024"),
+        ("202401", "202401"),
+        ("20240131235959", "20240201235959"),
+        ("20240131+0100", "20240201+0100"),
+        ("20240131256000", None),
+        ("x", None),
+    ],
+)
 def test_shift_datetime_keeps_precision(value: str, expected: str | None) -> None:
     assert shift_datetime(value, 1) == expected
 
@@ -436,14 +475,42 @@ def test_shift_datetime_keeps_precision(value: str, expected: str | None) -> Non
 # -- property: a sentinel planted in any text element at any depth never survives ---------
 
 _TEXT_KEYWORDS = [
-    "PatientName", "PatientID", "OtherPatientIDs", "PatientAddress", "InstitutionName", "InstitutionAddress",
-    "ReferringPhysicianName", "StudyDescription", "SeriesDescription", "ImageComments", "AccessionNumber",
-    "StationName", "OperatorsName", "PerformingPhysicianName", "RequestingPhysician", "StudyID", "ProtocolName",
-    "AdditionalPatientHistory", "PatientComments", "MedicalAlerts", "Occupation", "DeviceSerialNumber",
-    "TextValue", "ContentCreatorName", "PersonName", "DerivationDescription", "AcquisitionComments",
-]  # fmt: skip
-_CONTAINERS = ["AnatomicRegionSequence", "ReferencedImageSequence", "SourceImageSequence", "ContentSequence",
-               "DerivationCodeSequence", "RequestAttributesSequence"]  # fmt: skip
+    "PatientName",
+    "PatientID",
+    "OtherPatientIDs",
+    "PatientAddress",
+    "InstitutionName",
+    "InstitutionAddress",
+    "ReferringPhysicianName",
+    "StudyDescription",
+    "SeriesDescription",
+    "ImageComments",
+    "AccessionNumber",
+    "StationName",
+    "OperatorsName",
+    "PerformingPhysicianName",
+    "RequestingPhysician",
+    "StudyID",
+    "ProtocolName",
+    "AdditionalPatientHistory",
+    "PatientComments",
+    "MedicalAlerts",
+    "Occupation",
+    "DeviceSerialNumber",
+    "TextValue",
+    "ContentCreatorName",
+    "PersonName",
+    "DerivationDescription",
+    "AcquisitionComments",
+]
+_CONTAINERS = [
+    "AnatomicRegionSequence",
+    "ReferencedImageSequence",
+    "SourceImageSequence",
+    "ContentSequence",
+    "DerivationCodeSequence",
+    "RequestAttributesSequence",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -463,6 +530,8 @@ def test_a_planted_sentinel_never_survives_basic(keyword: str, path: list[str], 
         target.private_block(0x0011, "ACME", create=True).add_new(0x01, "LO", f"{SENTINEL} x")
     else:
         vr = pydicom.datadict.dictionary_VR(keyword)
-        target.add_new(pydicom.datadict.tag_for_keyword(keyword), vr, f"{SENTINEL}^A" if vr == "PN" else SENTINEL)
+        target.add_new(
+            pydicom.datadict.tag_for_keyword(keyword), vr, f"{SENTINEL}^A" if vr == "PN" else SENTINEL
+        )
     run(ds)
     assert SENTINEL not in all_text(ds)

@@ -79,7 +79,9 @@ def test_generated_tables_are_fresh() -> None:
     shared = REPO.parent / "shared" / "reference" / "annex_e.json"
     if not shared.exists():
         pytest.skip("../shared is not beside the project")
-    result = subprocess.run([sys.executable, str(REPO / "tools" / "gen_annex_e.py"), "--check"], capture_output=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "gen_annex_e.py"), "--check"], capture_output=True
+    )
     assert result.returncode == 0, result.stderr.decode()
 
 
@@ -145,24 +147,51 @@ def test_problem_renders_as_file_colon_line(tmp_path: Path) -> None:
         ("version: 1\nname: x\nrules: [{select: PatientName}]\n", "rule without 'action'"),
         ("version: 1\nname: x\nrules: [{select: PatientName, action: remove, value: x}]\n", "only used with"),
         ("version: 1\nname: x\nrules: [{select: PatientName, action: replace}]\n", "needs 'value:'"),
-        ("version: 1\nname: x\nrules: [{select: PatientName, action: shift}]\n", "does not apply to PatientName"),
+        (
+            "version: 1\nname: x\nrules: [{select: PatientName, action: shift}]\n",
+            "does not apply to PatientName",
+        ),
         ("version: 1\nname: x\nrules: [{select: Rows, action: replace, value: '3'}]\n", "cannot be written"),
-        ("version: 1\nname: x\nrules: [{select: PatientSex, action: replace, value: 'female'}]\n", "not a valid CS"),
+        (
+            "version: 1\nname: x\nrules: [{select: PatientSex, action: replace, value: 'female'}]\n",
+            "not a valid CS",
+        ),
         ("version: 1\nname: x\nrules: [{select: StationName, action: replace, value: 'x' }, ]\n", None),
-        ("version: 1\nname: x\nrules: [{select: '(0010,0010)', creator: ACME, action: keep}]\n", "only to private"),
-        ("version: 1\nname: x\nrules: [{select: '(0019,100C)', creator: ACME, action: keep}]\n", "(gggg,xxEE)"),
-        ("version: 1\nname: x\nrules: [{select: '(0003,xx10)', creator: ACME, action: keep}]\n", "cannot hold"),
-        ("version: 1\nname: x\nrules: [{select: '(70xx,0010)', action: keep}]\n", "only groups 50xx and 60xx"),
-        ("version: 1\nname: x\nrules: [{select: StudyDate, action: keep, colour: red}]\n", "unknown rule key"),
+        (
+            "version: 1\nname: x\nrules: [{select: '(0010,0010)', creator: ACME, action: keep}]\n",
+            "only to private",
+        ),
+        (
+            "version: 1\nname: x\nrules: [{select: '(0019,100C)', creator: ACME, action: keep}]\n",
+            "(gggg,xxEE)",
+        ),
+        (
+            "version: 1\nname: x\nrules: [{select: '(0003,xx10)', creator: ACME, action: keep}]\n",
+            "cannot hold",
+        ),
+        (
+            "version: 1\nname: x\nrules: [{select: '(70xx,0010)', action: keep}]\n",
+            "only groups 50xx and 60xx",
+        ),
+        (
+            "version: 1\nname: x\nrules: [{select: StudyDate, action: keep, colour: red}]\n",
+            "unknown rule key",
+        ),
         ("version: 1\nname: x\nprivate: {default: keep-all}\n", "private.default must be"),
         ("version: 1\nname: x\npseudonyms: {namespace: 'a b'}\n", "namespace must be"),
         ("version: 1\nname: x\npseudonyms: {uid_root: '1.02.3'}\n", "not a UID root"),
         ("version: 1\nname: x\npseudonyms: {uid_root: '1.2.840.10008.9'}\n", "reserved"),
-        ("version: 1\nname: x\npseudonyms: {uid_root: '1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17'}\n", "at most 32"),
+        (
+            "version: 1\nname: x\npseudonyms: {uid_root: '1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17'}\n",
+            "at most 32",
+        ),
         ("version: 1\nname: x\npseudonyms: {date_shift_days: 0}\n", "date_shift_days must be"),
         ("version: 1\nname: x\npseudonyms: {shift: 3}\n", "unknown key 'pseudonyms.shift'"),
         ("version: 1\nname: x\nrecipients: [AGE-SECRET-KEY-1QQQQ]\n", "not an age X25519 recipient"),
-        ("version: 1\nname: x\noptions: [retain-long-full-dates, retain-long-modified-dates]\n", "contradict"),
+        (
+            "version: 1\nname: x\noptions: [retain-long-full-dates, retain-long-modified-dates]\n",
+            "contradict",
+        ),
         ("version: 1\nname: x\nextends: nonesuch\n", "profile 'nonesuch' not found"),
         ("version: 1\nname: x\nrules: [\n", "invalid YAML"),
     ],
@@ -185,7 +214,11 @@ def test_extends_cycle_is_reported(tmp_path: Path) -> None:
 
 def test_extends_path_is_relative_to_the_extending_file(tmp_path: Path) -> None:
     (tmp_path / "base").mkdir()
-    write(tmp_path / "base", "version: 1\nname: base\nextends: basic\noptions: [clean-descriptors]\n", "base.yaml")
+    write(
+        tmp_path / "base",
+        "version: 1\nname: base\nextends: basic\noptions: [clean-descriptors]\n",
+        "base.yaml",
+    )
     site = write(tmp_path, "version: 1\nname: site\nextends: base/base.yaml\noptions: [retain-uids]\n")
     p = load_profile(str(site))
     assert p.options == {"clean-descriptors", "retain-uids"}
@@ -194,7 +227,9 @@ def test_extends_path_is_relative_to_the_extending_file(tmp_path: Path) -> None:
 
 def test_problems_of_the_base_are_reported_too(tmp_path: Path) -> None:
     write(tmp_path, "version: 1\nname: base\noptions: [bogus]\n", "base.yaml")
-    site = write(tmp_path, "version: 1\nname: site\nextends: base.yaml\nrules: [{select: Nope, action: keep}]\n")
+    site = write(
+        tmp_path, "version: 1\nname: site\nextends: base.yaml\nrules: [{select: Nope, action: keep}]\n"
+    )
     with pytest.raises(ProfileError) as info:
         load_profile(str(site))
     sources = {Path(p.source).name for p in info.value.problems}

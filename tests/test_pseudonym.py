@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import KEY, OTHER_KEY
 from dcmscrub.errors import ConfigError
 from dcmscrub.pseudonym import Pseudonymizer
-
-from conftest import KEY, OTHER_KEY
 
 UID_RE = re.compile(r"^2\.25\.[1-9][0-9]{0,38}$")
 uids = st.from_regex(r"\A[1-9][0-9]{0,3}(\.[1-9][0-9]{0,5}){2,8}\Z")

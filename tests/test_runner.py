@@ -14,6 +14,7 @@ from pathlib import Path
 import pydicom
 import pytest
 
+from conftest import KEY, SAMPLE, dcm_files
 from dcmscrub import dicomfile
 from dcmscrub.audit import verify_log
 from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
@@ -21,10 +22,10 @@ from dcmscrub.outtree import OutputTree, Shard
 from dcmscrub.profile import load_profile
 from dcmscrub.runner import scrub_tree
 
-from conftest import KEY, SAMPLE, dcm_files
-
 MANIFEST = json.loads((SAMPLE / "MANIFEST.json").read_text())
-PHI = [s for s in MANIFEST["phi_strings"] if s.upper() != "SAMPLE"]  # "SAMPLE" also spells "Samples per Pixel"
+PHI = [
+    s for s in MANIFEST["phi_strings"] if s.upper() != "SAMPLE"
+]  # "SAMPLE" also spells "Samples per Pixel"
 
 
 EXPECTED = {f["path"]: f["expected"] for f in MANIFEST["files"]}
@@ -94,7 +95,11 @@ def test_layout_is_patient_study_series_sop(tmp_path: Path) -> None:
         patient, study, series, name = path.relative_to(out).parts
         ds = pydicom.dcmread(path)
         assert (patient, study, series, name) == (
-            ds.PatientID, ds.StudyInstanceUID, ds.SeriesInstanceUID, f"{ds.SOPInstanceUID}.dcm")  # fmt: skip
+            ds.PatientID,
+            ds.StudyInstanceUID,
+            ds.SeriesInstanceUID,
+            f"{ds.SOPInstanceUID}.dcm",
+        )
         assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
 
 
@@ -347,10 +352,21 @@ def test_a_signal_stops_cleanly_with_its_exit_code(
     out = tmp_path / "out"
     log = tmp_path / "audit.jsonl"
     proc = subprocess.Popen(
-        [*RUN[:-2], "-j", "2", str(corpus), "--out", str(out), "--linkage-key", str(linkage_file), "--log", str(log),
-         "--json"],
+        [
+            *RUN[:-2],
+            "-j",
+            "2",
+            str(corpus),
+            "--out",
+            str(out),
+            "--linkage-key",
+            str(linkage_file),
+            "--log",
+            str(log),
+            "--json",
+        ],
         stdout=subprocess.PIPE,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(dcm_files(out)) < 10:
         time.sleep(0.01)

@@ -10,15 +10,14 @@ keys come from files (``--linkage-key FILE``, ``-i FILE``, ``--audit-key FILE``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-
-import functools
-from collections.abc import Callable
 
 import typer
 
@@ -84,7 +83,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but errors.")]
 LogOpt = Annotated[
     Path | None,
-    typer.Option("--log", help="Audit log file (default: $DCMSCRUB_LOG or ~/.local/state/dcmscrub/audit.jsonl)."),
+    typer.Option(
+        "--log",
+        metavar="FILE",
+        help="Audit log file (default: $DCMSCRUB_LOG or ~/.local/state/dcmscrub/audit.jsonl).",
+    ),
 ]
 
 
@@ -126,31 +129,65 @@ def _root(
 )
 @_exits
 def scrub(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders to de-identify (walked recursively).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (must not be inside an input).")],
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Built-in profile name or a YAML file.")] = "basic",
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", help="Files or folders to de-identify (walked recursively)."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="OUTDIR", help="Output folder (must not be inside an input)."),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option("--profile", "-p", metavar="NAME|PATH", help="Built-in profile name or a YAML file."),
+    ] = "basic",
     option: Annotated[
-        list[str] | None, typer.Option("--option", "-O", help=f"Add an Annex E option: {', '.join(OPTIONS)}.")
+        list[str] | None,
+        typer.Option(
+            "--option", "-O", metavar="OPTION", help=f"Add an Annex E option: {', '.join(OPTIONS)}."
+        ),
     ] = None,
     linkage_key: Annotated[
         Path | None,
-        typer.Option("--linkage-key", help=f"File with the linkage secret (or ${LINKAGE_ENV}: a path)."),
+        typer.Option(
+            "--linkage-key", metavar="FILE", help=f"File with the linkage secret (or ${LINKAGE_ENV}: a path)."
+        ),
     ] = None,
     recipient: Annotated[
-        list[str] | None, typer.Option("--recipient", "-r", help="Encrypt to this age public key (age1...).")
+        list[str] | None,
+        typer.Option(
+            "--recipient", "-r", metavar="RECIPIENT", help="Encrypt to this age public key (age1...)."
+        ),
     ] = None,
     recipients_file: Annotated[
-        Path | None, typer.Option("--recipients-file", "-R", help="File of age public keys, one per line.")
+        Path | None,
+        typer.Option(
+            "--recipients-file", "-R", metavar="FILE", help="File of age public keys, one per line."
+        ),
     ] = None,
-    no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Write plain .dcm files (asked for).")] = False,
+    no_encrypt: Annotated[
+        bool, typer.Option("--no-encrypt", help="Write plain .dcm files (asked for).")
+    ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Redo outputs that already exist.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default 0: one per usable core).")] = 0,
-    shard: Annotated[str | None, typer.Option("--shard", help="Process only shard K of N (K/N).")] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, metavar="N", help="Worker processes (default 0: one per usable core)."
+        ),
+    ] = 0,
+    shard: Annotated[
+        str | None, typer.Option("--shard", metavar="K/N", help="Process only shard K of N.")
+    ] = None,
     log: LogOpt = None,
     audit_key: Annotated[
-        Path | None, typer.Option("--audit-key", help=f"Ed25519 key file to sign checkpoints (or ${AUDIT_KEY_ENV}).")
+        Path | None,
+        typer.Option(
+            "--audit-key", metavar="FILE", help=f"Ed25519 key file to sign checkpoints (or ${AUDIT_KEY_ENV})."
+        ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")
+    ] = False,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -162,25 +199,48 @@ def scrub(
     if no_encrypt and recips:
         raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
     if not no_encrypt and not recips:
-        raise ConfigError("no recipient to encrypt outputs to",
-                          hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
-                          "or ask for plain outputs with --no-encrypt")  # fmt: skip
+        raise ConfigError(
+            "no recipient to encrypt outputs to",
+            hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
+            "or ask for plain outputs with --no-encrypt",
+        )
     key = _linkage_key(linkage_key)
     if key is None:
-        warn(console, "no linkage key: pseudonyms use a random secret for this run only and will not match "
-                      "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)")  # fmt: skip
+        warn(
+            console,
+            "no linkage key: pseudonyms use a random secret for this run only and will not match "
+            "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
+        )
     signer = _audit_signer(audit_key)
     shard_spec = _shard(shard)
     log_path = log or default_log_path(os.environ)
     n_jobs = jobs or len(os.sched_getaffinity(0))
-    args = {"profile": prof.name, "options": sorted(option or []), "encrypt": not no_encrypt, "overwrite": overwrite,
-            "jobs": n_jobs, "shard": shard}  # fmt: skip
+    args = {
+        "profile": prof.name,
+        "options": sorted(option or []),
+        "encrypt": not no_encrypt,
+        "overwrite": overwrite,
+        "jobs": n_jobs,
+        "shard": shard,
+    }
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
         summary = scrub_tree(
-            inputs, out, prof, recipients=recips, encrypt=not no_encrypt, linkage_key=key, log=log_path,
-            audit_signer=signer, overwrite=overwrite, jobs=n_jobs, shard=shard_spec, on_start=bar.start,
-            on_result=bar.advance, command_args=args, debug=debug,
-        )  # fmt: skip
+            inputs,
+            out,
+            prof,
+            recipients=recips,
+            encrypt=not no_encrypt,
+            linkage_key=key,
+            log=log_path,
+            audit_signer=signer,
+            overwrite=overwrite,
+            jobs=n_jobs,
+            shard=shard_spec,
+            on_start=bar.start,
+            on_result=bar.advance,
+            command_args=args,
+            debug=debug,
+        )
     info(console, summary_line(summary))
     if json_out:
         print_json(summary.to_json())
@@ -228,15 +288,24 @@ def _shard(text: str | None) -> Shard | None:
 )
 @_exits
 def keygen(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The new key file (mode 0600, never overwritten).")],
-    linkage: Annotated[bool, typer.Option("--linkage", help="Make a 256-bit linkage secret for pseudonyms.")] = False,
-    audit: Annotated[bool, typer.Option("--audit", help="Make an Ed25519 key that signs audit checkpoints.")] = False,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The new key file (mode 0600, never overwritten)."
+        ),
+    ],
+    linkage: Annotated[
+        bool, typer.Option("--linkage", help="Make a 256-bit linkage secret for pseudonyms.")
+    ] = False,
+    audit: Annotated[
+        bool, typer.Option("--audit", help="Make an Ed25519 key that signs audit checkpoints.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> int:
     """Make a new key file: an age identity (default), a linkage secret, or an audit signing key."""
     if linkage and audit:
         raise UsageError("choose one of --linkage and --audit")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     if linkage:
         key = generate_linkage_key()
         write_secret_file(output, format_linkage_key_file(key, now))
@@ -264,18 +333,25 @@ def keygen(
 )
 @_exits
 def decrypt(
-    inputs: Annotated[list[Path], typer.Argument(help="age files or folders of them.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; folders keep their layout.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="age files or folders of them.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder; folders keep their layout.")
+    ],
     identity: Annotated[
-        list[Path] | None, typer.Option("--identity", "-i", help="age identity file (repeatable).")
+        list[Path] | None,
+        typer.Option("--identity", "-i", metavar="FILE", help="age identity file (repeatable)."),
     ] = None,
     passphrase_file: Annotated[
-        Path | None, typer.Option("--passphrase-file", help="File holding a passphrase (scrypt files).")
+        Path | None,
+        typer.Option("--passphrase-file", metavar="FILE", help="File holding a passphrase (scrypt files)."),
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace outputs that exist.")] = False,
     log: LogOpt = None,
     linkage_key: Annotated[
-        Path | None, typer.Option("--linkage-key", help="Key for the log's path digests (default: random).")
+        Path | None,
+        typer.Option(
+            "--linkage-key", metavar="FILE", help="Key for the log's path digests (default: random)."
+        ),
     ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
@@ -293,15 +369,32 @@ def decrypt(
             raise UsageError("no identity given", hint="give -i IDENTITY_FILE or --passphrase-file FILE")
         identities.append(ScryptIdentity(_prompt_passphrase(confirm=False)))
     summary = decrypt_tree(
-        inputs, out, identities, overwrite=overwrite, log=log or default_log_path(os.environ),
-        digest_key=_linkage_key(linkage_key), debug=debug,
-        on_failure=lambda name, detail: error(console, f"{name}: cannot decrypt: wrong key or damaged file",
-                                              hint=f"detail: {detail}" if debug else None),
-    )  # fmt: skip
-    info(console, f"{summary.decrypted} decrypted, {summary.exists} existing, {summary.failed} failed -> {out}")
+        inputs,
+        out,
+        identities,
+        overwrite=overwrite,
+        log=log or default_log_path(os.environ),
+        digest_key=_linkage_key(linkage_key),
+        debug=debug,
+        on_failure=lambda name, detail: error(
+            console,
+            f"{name}: cannot decrypt: wrong key or damaged file",
+            hint=f"detail: {detail}" if debug else None,
+        ),
+    )
+    info(
+        console, f"{summary.decrypted} decrypted, {summary.exists} existing, {summary.failed} failed -> {out}"
+    )
     if json_out:
-        print_json({"decrypted": summary.decrypted, "exists": summary.exists, "failed": summary.failed,
-                    "skipped": summary.skipped, "output": str(out)})  # fmt: skip
+        print_json(
+            {
+                "decrypted": summary.decrypted,
+                "exists": summary.exists,
+                "failed": summary.failed,
+                "skipped": summary.skipped,
+                "output": str(out),
+            }
+        )
     if summary.failed:
         single = len(inputs) == 1 and inputs[0].is_file()
         return int(ExitCode.DATA if single else ExitCode.PARTIAL)
@@ -316,14 +409,21 @@ def decrypt(
 )
 @_exits
 def encrypt(
-    input_file: Annotated[Path, typer.Argument(help="The file to encrypt.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The age file to write.")],
-    recipient: Annotated[list[str] | None, typer.Option("--recipient", "-r", help="age public key.")] = None,
-    recipients_file: Annotated[Path | None, typer.Option("--recipients-file", "-R", help="File of age keys.")] = None,
-    passphrase_file: Annotated[
-        Path | None, typer.Option("--passphrase-file", help="Encrypt with the passphrase in this file.")
+    input_file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to encrypt.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The age file to write.")],
+    recipient: Annotated[
+        list[str] | None, typer.Option("--recipient", "-r", metavar="RECIPIENT", help="age public key.")
     ] = None,
-    passphrase: Annotated[bool, typer.Option("--passphrase", help="Ask for a passphrase on the terminal.")] = False,
+    recipients_file: Annotated[
+        Path | None, typer.Option("--recipients-file", "-R", metavar="FILE", help="File of age keys.")
+    ] = None,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option("--passphrase-file", metavar="FILE", help="Encrypt with the passphrase in this file."),
+    ] = None,
+    passphrase: Annotated[
+        bool, typer.Option("--passphrase", help="Ask for a passphrase on the terminal.")
+    ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output if it exists.")] = False,
     debug: DebugOpt = False,
 ) -> int:
@@ -331,7 +431,9 @@ def encrypt(
     recips: list[Any] = _recipients(recipient or [], recipients_file, ())
     if passphrase_file is not None or passphrase:
         if recips:
-            raise UsageError("a passphrase cannot be combined with recipients (age allows one scrypt stanza alone)")
+            raise UsageError(
+                "a passphrase cannot be combined with recipients (age allows one scrypt stanza alone)"
+            )
         if passphrase_file is not None:
             secret = read_passphrase_file(passphrase_file)
         elif sys.stdin.isatty():
@@ -340,7 +442,9 @@ def encrypt(
             raise UsageError("--passphrase needs a terminal", hint="use --passphrase-file FILE in scripts")
         recips = [ScryptRecipient(secret)]
     if not recips:
-        raise UsageError("nothing to encrypt to", hint="give -r age1..., -R FILE, --passphrase-file or --passphrase")
+        raise UsageError(
+            "nothing to encrypt to", hint="give -r age1..., -R FILE, --passphrase-file or --passphrase"
+        )
     encrypt_file(input_file, output, recips, overwrite=overwrite)
     return 0
 
@@ -358,7 +462,7 @@ def _prompt_passphrase(*, confirm: bool) -> bytes:
 # profiles
 
 
-@profile_app.command("list")
+@profile_app.command("list", epilog="Examples:\n\n  dcmscrub profile list\n\n  dcmscrub profile list --json")
 @_exits
 def profile_list(json_out: JsonOpt = False) -> int:
     """List the built-in profiles."""
@@ -371,12 +475,16 @@ def profile_list(json_out: JsonOpt = False) -> int:
 
 
 @profile_app.command(
-    "show", epilog="Examples:\n\n  dcmscrub profile show basic\n\n  dcmscrub profile show my.yaml -O clean-descriptors"
+    "show",
+    epilog="Examples:\n\n  dcmscrub profile show basic\n\n"
+    "  dcmscrub profile show my.yaml -O clean-descriptors",
 )
 @_exits
 def profile_show(
-    name: Annotated[str, typer.Argument(help="Built-in profile name or a YAML file.")],
-    option: Annotated[list[str] | None, typer.Option("--option", "-O", help="Add an Annex E option.")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME|PATH", help="Built-in profile name or a YAML file.")],
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-O", metavar="OPTION", help="Add an Annex E option.")
+    ] = None,
     debug: DebugOpt = False,
 ) -> int:
     """Print the resolved profile (its extends chain merged) as YAML."""
@@ -387,7 +495,7 @@ def profile_show(
 @profile_app.command("check", epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml")
 @_exits
 def profile_check(
-    paths: Annotated[list[str], typer.Argument(help="Profile files to validate.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Profile files to validate.")],
     debug: DebugOpt = False,
 ) -> int:
     """Validate profiles completely; print every problem as file:line: what is wrong."""
@@ -412,12 +520,18 @@ def profile_check(
 )
 @_exits
 def log_verify(
-    logs: Annotated[list[Path], typer.Argument(help="Log files, oldest first (rotated files in order).")],
+    logs: Annotated[
+        list[Path], typer.Argument(metavar="LOG", help="Log files, oldest first (rotated files in order).")
+    ],
     pubkey: Annotated[
-        list[Path] | None, typer.Option("--pubkey", help="File with an audit public key (dcmscrubaudit1...).")
+        list[Path] | None,
+        typer.Option("--pubkey", metavar="KEY", help="File with an audit public key (dcmscrubaudit1...)."),
     ] = None,
     check_outputs: Annotated[
-        Path | None, typer.Option("--check-outputs", help="Check the files in this output tree against the log.")
+        Path | None,
+        typer.Option(
+            "--check-outputs", metavar="DIR", help="Check the files in this output tree against the log."
+        ),
     ] = None,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -430,7 +544,7 @@ def log_verify(
     result = verify_log(logs, public_keys=keys, check_outputs=check_outputs)
     console = stderr_console()
     if json_out:
-        print_json(result.to_json())
+        print_json(result.to_dict())
     for w in result.warnings:
         warn(console, w)
     if result.ok:
@@ -443,7 +557,9 @@ def log_verify(
 @log_app.command("show", epilog="Examples:\n\n  dcmscrub log show\n\n  dcmscrub log show audit.jsonl --json")
 @_exits
 def log_show(
-    logs: Annotated[list[Path] | None, typer.Argument(help="Log files (default: the default log).")] = None,
+    logs: Annotated[
+        list[Path] | None, typer.Argument(metavar="LOG", help="Log files (default: the default log).")
+    ] = None,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> int:
@@ -488,10 +604,13 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         error(console, "interrupted")
         code = int(ExitCode.INTERRUPTED)
-    except Exception as exc:  # noqa: BLE001 (a bug: one line, the traceback only with --debug)
+    except Exception as exc:
         if debug:
             traceback.print_exc()
-        error(console, f"internal error ({type(exc).__name__}); this is a bug",
-              hint="run again with --debug and report the traceback (it may name files)")  # fmt: skip
+        error(
+            console,
+            f"internal error ({type(exc).__name__}); this is a bug",
+            hint="run again with --debug and report the traceback (it may name files)",
+        )
         code = int(ExitCode.SOFTWARE)
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -50,6 +50,7 @@ REASONS = {
     "write_denied": "output not writable",
     "io_error": "I/O error",
     "internal": "internal error (a bug; run with --debug)",
+    "worker_died": "worker process died (out of memory?)",
 }
 
 
@@ -135,7 +136,9 @@ class RunProgress:
                 self.console.print(escape(result.debug))
         if self._progress is not None:
             failed = f"[red]{self.failures} failed" if self.failures else ""
-            self._progress.update(self._task, advance=1, mb=f"{self._mb_done:.0f}/{self._mb_total:.0f} MB", failed=failed)
+            self._progress.update(
+                self._task, advance=1, mb=f"{self._mb_done:.0f}/{self._mb_total:.0f} MB", failed=failed
+            )
 
     def stop(self) -> None:
         if self._progress is not None:
@@ -164,7 +167,12 @@ def summary_line(summary: RunSummary) -> str:
         detail = ", ".join(f"{c} {k}" for k, c in sorted(reasons.items()))
         parts.append(f"{n} {outcome}" + (f" ({detail})" if detail else ""))
     rate = sum(summary.counts.values()) / summary.seconds if summary.seconds else 0.0
-    status = {"ok": "done", "partial": "done with problems", "interrupted": "interrupted", "failed": "stopped"}
+    status = {
+        "ok": "done",
+        "partial": "done with problems",
+        "interrupted": "interrupted",
+        "failed": "stopped",
+    }
     text = f"{status.get(summary.status, summary.status)}: {', '.join(parts)} in {summary.seconds:.1f} s"
     text += f" ({rate:.0f} files/s) -> {summary.out}"
     if summary.log:
@@ -172,7 +180,7 @@ def summary_line(summary: RunSummary) -> str:
     return text
 
 
-def render_table(rows: list[Mapping[str, Any]], columns: list[str], title: str | None = None) -> Table:
+def render_table(rows: Sequence[Mapping[str, Any]], columns: list[str], title: str | None = None) -> Table:
     """A simple rich table of ``rows`` (for ``log show`` and ``profile list``)."""
     table = Table(title=title, show_lines=False)
     for c in columns:

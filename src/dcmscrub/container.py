@@ -365,16 +365,19 @@ class _Batch:
     instead of allocating per chunk avoids page faults that cost more than the cipher.
     """
 
-    def __init__(self, dst: BinaryIO) -> None:
+    def __init__(self, dst: BinaryIO, *, wipe: bool = False) -> None:
         self._dst = dst
-        self._buf = bytearray(IO_BLOCK + ENC_CHUNK_SIZE)
+        self._buf = bytearray(IO_BLOCK + ENC_CHUNK_SIZE)  # zero pages: only touched ones cost
         self._view = memoryview(self._buf)
         self._used = 0
+        self._wipe = wipe
+        self._touched = 0  # high-water mark: what drop() has to wipe
 
     def reserve(self, size: int) -> memoryview:
         """Room for ``size`` bytes; they count as output only after :meth:`commit`."""
         if self._used + size > len(self._buf):
             self.flush()
+        self._touched = max(self._touched, self._used + size)
         return self._view[self._used : self._used + size]
 
     def commit(self, size: int) -> None:
@@ -396,8 +399,9 @@ class _Batch:
             self._used = 0
 
     def drop(self) -> None:
-        """Forget pending output and wipe the buffer (it may hold plaintext)."""
-        self._view[:] = bytes(len(self._buf))
+        """Forget pending output; with ``wipe``, zero what was used (best effort for plaintext)."""
+        if self._wipe:
+            self._view[: self._touched] = bytes(self._touched)
         self._used = 0
 
 
@@ -780,6 +784,9 @@ def decrypt(
     """
     if not identities:
         raise ConfigError("no identity given", hint="give an identity file or a passphrase")
+    if not 1 <= max_scrypt_log_n <= MAX_SCRYPT_LOG_N_ALLOWED:
+        # logN 22 already needs 4 GiB of memory; more would let a file exhaust the host
+        raise ConfigError(f"the scrypt work factor cap must be between 1 and {MAX_SCRYPT_LOG_N_ALLOWED}")
     reader = _Reader(src)
     header = _parse_header(reader)
     _check_stanzas(header.stanzas, max_scrypt_log_n)
@@ -790,7 +797,7 @@ def decrypt(
     nonce = bytes(reader.read_up_to(PAYLOAD_NONCE_SIZE))
     if len(nonce) != PAYLOAD_NONCE_SIZE:
         raise DecryptError("header: missing or short payload nonce")
-    out = _Batch(dst)
+    out = _Batch(dst, wipe=True)
     try:
         return _decrypt_payload(reader, out, ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload")))
     finally:

@@ -161,10 +161,14 @@ def _within(path: Path, root: Path) -> bool:
 
 
 def _walk_folder(root: Path, out_dir: Path) -> Iterator[_Job]:
-    """Every file under ``root``, sorted, without following symbolic links out of the tree."""
+    """Every file under ``root``, sorted, without following symbolic links out of the tree.
+
+    Hidden folders are not entered: they hold tool state, not data (an output tree keeps its
+    lock and id in ``.dcmscrub/``, see outtree.py).
+    """
     real_root = root.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for file_name in sorted(files):
             src = Path(folder, file_name)
             rel = src.relative_to(root)
@@ -242,8 +246,9 @@ def decrypt_paths(
     """Decrypt files and folders of files into ``out_dir``; one bad file does not stop the rest.
 
     A file input becomes ``out_dir/<name without .age>``; a folder input keeps its layout under
-    ``out_dir``. Each output appears only once its last chunk authenticated. Files in a folder
-    that are not age files count as failed. Raises :class:`InputError` for a missing input and
+    ``out_dir``; hidden folders inside it (tool state such as ``.dcmscrub/``) are not entered.
+    Each output appears only once its last chunk authenticated. Files in a folder that are not
+    age files count as failed. Raises :class:`InputError` for a missing input and
     :class:`OutputError` for an ``out_dir`` inside an input folder, before any work.
     """
     _check_paths(inputs, out_dir)

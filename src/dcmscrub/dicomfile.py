@@ -38,12 +38,14 @@ PREAMBLE = 128
 COPY_BLOCK = 1 << 20
 PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
 _ITEM, _SEQ_DELIM = 0xFFFEE000, 0xFFFEE0DD
-_LONG_VRS = frozenset({b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"})
+_LONG_VRS = frozenset(
+    {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"}
+)
 _DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 _NO_PREAMBLE_GROUPS = frozenset({0x0002, 0x0008, 0x0010})
 
 
-class FileProblem(Exception):  # noqa: N818 (a reason, raised inside the runner only)
+class FileProblem(Exception):
     """Why one input file cannot be de-identified: ``code`` is a fixed string for the log and
     the summary (never a value from the file)."""
 
@@ -110,10 +112,12 @@ def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
             raise FileProblem("not_dicom") from None
         except (EOFError, struct.error):
             raise FileProblem("truncated") from None
-        except Exception:  # noqa: BLE001 (pydicom raises many types on bad data)
+        except Exception:
             raise FileProblem("corrupt") from None
         meta = getattr(ds, "file_meta", None)
-        deflated = meta is not None and str(meta.get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian
+        deflated = (
+            meta is not None and str(meta.get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian
+        )
         if _truncated(caught) or (not deflated and _short_element(ds, fh.tell(), size)):
             raise FileProblem("truncated")
     if not ds._dict:
@@ -161,7 +165,7 @@ def _read_whole(fh: BinaryIO, header: Header) -> None:
     with quiet_pydicom() as caught:
         try:
             header.ds = dcmread(fh, force=True)
-        except Exception:  # noqa: BLE001
+        except Exception:
             raise FileProblem("corrupt") from None
         if _truncated(caught):
             raise FileProblem("truncated")
@@ -174,7 +178,7 @@ def _read_trailing(fh: BinaryIO, header: Header, size: int) -> None:
     with quiet_pydicom() as caught:
         try:
             tail = read_dataset(fh, header.implicit_vr, header.little_endian)
-        except Exception:  # noqa: BLE001
+        except Exception:
             raise FileProblem("corrupt") from None
         if _truncated(caught):
             raise FileProblem("truncated")
@@ -208,7 +212,7 @@ def _skip_element(fh: BinaryIO, start: int, size: int, implicit: bool, little: b
         end = value_at + length
         if end > size:
             raise FileProblem("truncated")
-        return end
+        return int(end)
     return _skip_items(fh, value_at, size, e)
 
 
@@ -255,7 +259,7 @@ def _give_vrs(ds: Dataset) -> None:
     for tag, elem in list(ds._dict.items()):
         if isinstance(elem, RawDataElement):
             if elem.VR is None:
-                ds[tag]  # noqa: B018 (converting gives the element its dictionary VR)
+                ds[tag]
         elif elem.VR == "SQ":
             for item in elem.value or []:
                 _give_vrs(item)
@@ -275,8 +279,13 @@ def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
         if header.deflated:
             dcmwrite(out, ds, enforce_file_format=True)
             return
-        dcmwrite(out, ds, implicit_vr=header.implicit_vr, little_endian=header.little_endian,
-                 enforce_file_format=True)  # fmt: skip
+        dcmwrite(
+            out,
+            ds,
+            implicit_vr=header.implicit_vr,
+            little_endian=header.little_endian,
+            enforce_file_format=True,
+        )
         if header.pixel_start is None or header.pixel_end is None:
             return
         _copy_range(src, out, header.pixel_start, header.pixel_end)

@@ -25,7 +25,7 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
-from pydicom.valuerep import PersonName
+from pydicom.tag import BaseTag
 
 from dcmscrub import __version__, iod
 from dcmscrub.annex_e import (
@@ -57,11 +57,32 @@ _NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "DS", "
 _VR_MAX = {"AE": 16, "CS": 16, "LO": 64, "PN": 64, "SH": 16, "LT": 10240, "ST": 1024, "UC": 64, "UT": 64}
 _DUMMY_TEXT = "REMOVED"
 _DUMMY_BY_VR: dict[str, Any] = {
-    "AE": _DUMMY_TEXT, "AS": "000D", "CS": _DUMMY_TEXT, "DA": "20000101", "DS": "0", "DT": "20000101000000",
-    "IS": "0", "LO": _DUMMY_TEXT, "LT": _DUMMY_TEXT, "PN": "ANONYMOUS", "SH": _DUMMY_TEXT, "ST": _DUMMY_TEXT,
-    "TM": "000000", "UC": _DUMMY_TEXT, "UR": "urn:dcmscrub:removed", "UT": _DUMMY_TEXT,
-    "US": 0, "SS": 0, "UL": 0, "SL": 0, "FL": 0.0, "FD": 0.0, "SV": 0, "UV": 0, "AT": 0,
-}  # fmt: skip
+    "AE": _DUMMY_TEXT,
+    "AS": "000D",
+    "CS": _DUMMY_TEXT,
+    "DA": "20000101",
+    "DS": "0",
+    "DT": "20000101000000",
+    "IS": "0",
+    "LO": _DUMMY_TEXT,
+    "LT": _DUMMY_TEXT,
+    "PN": "ANONYMOUS",
+    "SH": _DUMMY_TEXT,
+    "ST": _DUMMY_TEXT,
+    "TM": "000000",
+    "UC": _DUMMY_TEXT,
+    "UR": "urn:dcmscrub:removed",
+    "UT": _DUMMY_TEXT,
+    "US": 0,
+    "SS": 0,
+    "UL": 0,
+    "SL": 0,
+    "FL": 0.0,
+    "FD": 0.0,
+    "SV": 0,
+    "UV": 0,
+    "AT": 0,
+}
 # Enumerated values some IODs require of a few CS elements that Table E.1-1 gives action D
 _DUMMY_BY_TAG: dict[int, str] = {keyword_dict["ReasonForTheAttributeModification"]: "COERCE"}
 
@@ -73,20 +94,50 @@ _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _OVERLAY_DATA_ELEMENT = 0x3000
 
 # Elements read before anything changes, to know whose text must be cleaned (textclean.py)
-_SUBJECT_NAMES = tuple(_TAG[k] for k in (
-    "PatientName", "OtherPatientNames", "PatientBirthName", "PatientMotherBirthName", "ReferringPhysicianName",
-    "PerformingPhysicianName", "NameOfPhysiciansReadingStudy", "OperatorsName", "PhysiciansOfRecord",
-    "RequestingPhysician", "ConsultingPhysicianName", "ResponsiblePerson", "PersonName",
-))  # fmt: skip
-_SUBJECT_IDS = tuple(_TAG[k] for k in (
-    "PatientID", "OtherPatientIDs", "AccessionNumber", "StudyID", "IssuerOfPatientID", "MedicalRecordLocator",
-    "PatientInsurancePlanCodeSequence", "ClinicalTrialSubjectID", "ClinicalTrialSubjectReadingID",
-    "AdmissionID", "ServiceEpisodeID", "PerformedProcedureStepID", "RequestedProcedureID",
-    "ScheduledProcedureStepID", "FillerOrderNumberImagingServiceRequest", "PlacerOrderNumberImagingServiceRequest",
-))  # fmt: skip
+_SUBJECT_NAMES = tuple(
+    _TAG[k]
+    for k in (
+        "PatientName",
+        "OtherPatientNames",
+        "PatientBirthName",
+        "PatientMotherBirthName",
+        "ReferringPhysicianName",
+        "PerformingPhysicianName",
+        "NameOfPhysiciansReadingStudy",
+        "OperatorsName",
+        "PhysiciansOfRecord",
+        "RequestingPhysician",
+        "ConsultingPhysicianName",
+        "ResponsiblePerson",
+        "PersonName",
+    )
+)
+_SUBJECT_IDS = tuple(
+    _TAG[k]
+    for k in (
+        "PatientID",
+        "OtherPatientIDs",
+        "AccessionNumber",
+        "StudyID",
+        "IssuerOfPatientID",
+        "MedicalRecordLocator",
+        "PatientInsurancePlanCodeSequence",
+        "ClinicalTrialSubjectID",
+        "ClinicalTrialSubjectReadingID",
+        "AdmissionID",
+        "ServiceEpisodeID",
+        "PerformedProcedureStepID",
+        "RequestedProcedureID",
+        "ScheduledProcedureStepID",
+        "FillerOrderNumberImagingServiceRequest",
+        "PlacerOrderNumberImagingServiceRequest",
+    )
+)
 _SUBJECT_DATES = (_TAG["PatientBirthDate"],)
 
-_META_REMOVE = frozenset({0x00020016, 0x00020017, 0x00020018, 0x00020100, 0x00020102})  # AE titles, private info
+_META_REMOVE = frozenset(
+    {0x00020016, 0x00020017, 0x00020018, 0x00020100, 0x00020102}
+)  # AE titles, private info
 
 
 @dataclass
@@ -135,7 +186,10 @@ class Plan:
         else:
             self.date_action = "remove"
         self.shifts_dates = self.date_action == "shift" or any(r.action == "shift" for r in profile.rules)
-        self.codes = [table.codes["basic"], *(table.codes[o] for o in sorted(self.options) if o in table.codes)]
+        self.codes = [
+            table.codes["basic"],
+            *(table.codes[o] for o in sorted(self.options) if o in table.codes),
+        ]
 
     def public_action(self, tag: int) -> tuple[str, Rule | None]:
         """The static action for a public element (before per-object resolution)."""
@@ -348,7 +402,14 @@ class _Scrubber:
         self._apply(ds, tag, action, rule, parent, present, "normal")
 
     def _repeating(
-        self, ds: Dataset, tag: int, group: int, elem: int, parent: int | None, present: frozenset[int], mode: str
+        self,
+        ds: Dataset,
+        tag: int,
+        group: int,
+        elem: int,
+        parent: int | None,
+        present: frozenset[int],
+        mode: str,
     ) -> None:
         rule = self.plan.repeating_rule(tag)
         if rule is not None:
@@ -444,7 +505,7 @@ class _Scrubber:
         self.actions["remove"] += 1
 
     def _keep(self, ds: Dataset, tag: int, mode: str) -> None:
-        raw = ds._dict[tag]
+        raw = ds._dict[BaseTag(tag)]
         vr = raw.VR if raw.VR is not None else _dictionary_vr(tag)
         if vr == "SQ":
             elem = ds[tag]
@@ -595,7 +656,7 @@ def _dictionary_vr(tag: int) -> str | None:
 
 
 def _vr_of(ds: Dataset, tag: int) -> str | None:
-    raw = ds._dict[tag]
+    raw = ds._dict[BaseTag(tag)]
     if raw.VR is not None:
         return str(raw.VR)
     return _dictionary_vr(tag)
@@ -609,7 +670,7 @@ def _strings(elem: DataElement) -> list[str]:
         return [str(v) if v is not None else "" for v in value]
     if isinstance(value, bytes):
         return [value.decode("latin-1")]
-    return [str(value) if not isinstance(value, PersonName) else str(value)]
+    return [str(value)]
 
 
 def _as_value(values: list[str]) -> str | list[str]:
@@ -628,14 +689,14 @@ def _text_of(ds: Dataset, tag: int) -> str:
         if isinstance(value, MultiValue | list):
             value = value[0] if value else ""
         return str(value).strip(" \x00")
-    except Exception:  # noqa: BLE001 (a malformed value must not stop the gathering)
+    except Exception:
         return ""
 
 
 def _values(ds: Dataset, tag: int) -> list[str]:
     try:
         elem = ds.get(tag)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return []
     if elem is None or elem.VR == "SQ":
         return []
@@ -724,4 +785,3 @@ def _fix_file_meta(ds: Dataset) -> None:
         meta.MediaStorageSOPInstanceUID = sop
     meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
     meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
-

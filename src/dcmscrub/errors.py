@@ -161,7 +161,9 @@ class DecryptError(DataError):
 
     def __init__(self, detail: str, *, name: str | None = None) -> None:
         message = f"{name}: {self.GENERIC}" if name else self.GENERIC
-        super().__init__(message, hint="check the identity file; a damaged file cannot be repaired", detail=detail)
+        super().__init__(
+            message, hint="check the identity file; a damaged file cannot be repaired", detail=detail
+        )
         self.reason = detail
 
 

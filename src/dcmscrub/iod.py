@@ -19,25 +19,27 @@ _RT = "1.2.840.10008.5.1.4.1.1.481."
 # Enhanced (multi-frame functional group) image IODs: Enhanced General Equipment (PS3.3
 # C.7.5.2: DeviceSerialNumber Type 1), Enhanced MR/CT/XA/PET Image modules (ContentDate and
 # ContentTime Type 1, AcquisitionDateTime Type 1C).
-ENHANCED_SOP_CLASSES = frozenset({
-    "1.2.840.10008.5.1.4.1.1.2.1",  # Enhanced CT
-    "1.2.840.10008.5.1.4.1.1.2.2",  # Legacy Converted Enhanced CT
-    "1.2.840.10008.5.1.4.1.1.4.1",  # Enhanced MR
-    "1.2.840.10008.5.1.4.1.1.4.2",  # MR Spectroscopy
-    "1.2.840.10008.5.1.4.1.1.4.3",  # Enhanced MR Color
-    "1.2.840.10008.5.1.4.1.1.4.4",  # Legacy Converted Enhanced MR
-    "1.2.840.10008.5.1.4.1.1.6.2",  # Enhanced US Volume
-    "1.2.840.10008.5.1.4.1.1.12.1.1",  # Enhanced XA
-    "1.2.840.10008.5.1.4.1.1.12.2.1",  # Enhanced XRF
-    "1.2.840.10008.5.1.4.1.1.13.1.3",  # Breast Tomosynthesis
-    "1.2.840.10008.5.1.4.1.1.13.1.4",  # Breast Projection X-Ray (presentation)
-    "1.2.840.10008.5.1.4.1.1.13.1.5",  # Breast Projection X-Ray (processing)
-    "1.2.840.10008.5.1.4.1.1.128.1",  # Legacy Converted Enhanced PET
-    "1.2.840.10008.5.1.4.1.1.130",  # Enhanced PET
-    "1.2.840.10008.5.1.4.1.1.30",  # Parametric Map
-    "1.2.840.10008.5.1.4.1.1.66.4",  # Segmentation
-    "1.2.840.10008.5.1.4.1.1.77.1.6",  # VL Whole Slide Microscopy
-})
+ENHANCED_SOP_CLASSES = frozenset(
+    {
+        "1.2.840.10008.5.1.4.1.1.2.1",  # Enhanced CT
+        "1.2.840.10008.5.1.4.1.1.2.2",  # Legacy Converted Enhanced CT
+        "1.2.840.10008.5.1.4.1.1.4.1",  # Enhanced MR
+        "1.2.840.10008.5.1.4.1.1.4.2",  # MR Spectroscopy
+        "1.2.840.10008.5.1.4.1.1.4.3",  # Enhanced MR Color
+        "1.2.840.10008.5.1.4.1.1.4.4",  # Legacy Converted Enhanced MR
+        "1.2.840.10008.5.1.4.1.1.6.2",  # Enhanced US Volume
+        "1.2.840.10008.5.1.4.1.1.12.1.1",  # Enhanced XA
+        "1.2.840.10008.5.1.4.1.1.12.2.1",  # Enhanced XRF
+        "1.2.840.10008.5.1.4.1.1.13.1.3",  # Breast Tomosynthesis
+        "1.2.840.10008.5.1.4.1.1.13.1.4",  # Breast Projection X-Ray (presentation)
+        "1.2.840.10008.5.1.4.1.1.13.1.5",  # Breast Projection X-Ray (processing)
+        "1.2.840.10008.5.1.4.1.1.128.1",  # Legacy Converted Enhanced PET
+        "1.2.840.10008.5.1.4.1.1.130",  # Enhanced PET
+        "1.2.840.10008.5.1.4.1.1.30",  # Parametric Map
+        "1.2.840.10008.5.1.4.1.1.66.4",  # Segmentation
+        "1.2.840.10008.5.1.4.1.1.77.1.6",  # VL Whole Slide Microscopy
+    }
+)
 
 # Presentation states and other objects with the Content Identification macro (ContentLabel,
 # ContentDescription Type 2, ContentCreatorName Type 2).
@@ -50,7 +52,6 @@ _RT_PLANS = frozenset({_RT + "5", _RT + "8"})
 
 def _tag(keyword: str) -> int:
     return keyword_dict[keyword]
-
 
 
 def is_sr(sop_class: str) -> bool:
@@ -96,8 +97,18 @@ def _top_level(tag: int, sop_class: str, item_has: frozenset[int]) -> str:
         return "2" if sop_class.startswith(_CONTENT_IDENTIFICATION_PREFIXES) else "3"
     if kw == "ContentLabel":
         return "1" if sop_class.startswith(_CONTENT_IDENTIFICATION_PREFIXES) else "3"
-    if kw in ("PatientID", "ContrastBolusAgent", "StudyDate", "StudyTime", "ReferringPhysicianName", "StudyID",
-              "AccessionNumber", "PatientName", "PatientBirthDate", "PatientSex"):  # fmt: skip
+    if kw in (
+        "PatientID",
+        "ContrastBolusAgent",
+        "StudyDate",
+        "StudyTime",
+        "ReferringPhysicianName",
+        "StudyID",
+        "AccessionNumber",
+        "PatientName",
+        "PatientBirthDate",
+        "PatientSex",
+    ):
         return "2"  # Patient, General Study and Contrast/Bolus modules
     if kw == "PatientSexNeutered":
         # Type 2C: required for non-human subjects (PS3.3 C.7.1.1)
@@ -127,7 +138,11 @@ def _nested(tag: int, parent: int, item_has: frozenset[int]) -> str:
         return "1"  # Segmentation Image module
     if kw == "RequestedProcedureDescription" and pkw == "ReferencedRequestSequence":
         return "2"  # SR Document General module
-    if kw in ("TreatmentMachineName",) and pkw in ("BeamSequence", "IonBeamSequence", "TreatmentMachineSequence"):
+    if kw in ("TreatmentMachineName",) and pkw in (
+        "BeamSequence",
+        "IonBeamSequence",
+        "TreatmentMachineSequence",
+    ):
         return "2"  # RT Beams / Ion Beams modules
     return "3"
 
@@ -137,13 +152,42 @@ _SPECIES_TAGS = frozenset({_tag("PatientSpeciesDescription"), _tag("PatientSpeci
 _KEYWORD_OF: dict[int, str] = {
     _tag(k): k
     for k in (
-        "ContentDate", "ContentTime", "AcquisitionDateTime", "DeviceSerialNumber",
-        "ReferencedPerformedProcedureStepSequence", "ContentDescription", "ContentCreatorName", "ContentLabel",
-        "PatientID", "ContrastBolusAgent", "StudyDate", "StudyTime", "ReferringPhysicianName", "StudyID",
-        "AccessionNumber", "PatientName", "PatientBirthDate", "PatientSex", "PatientSexNeutered", "RTPlanDate",
-        "RTPlanTime", "TreatmentDate", "TreatmentTime", "FirstTreatmentDate", "MostRecentTreatmentDate",
-        "DocumentTitle", "RTImageLabel", "TextValue", "SegmentLabel", "SegmentSequence",
-        "RequestedProcedureDescription", "ReferencedRequestSequence", "TreatmentMachineName", "BeamSequence",
-        "IonBeamSequence", "TreatmentMachineSequence", "ReviewerName",
+        "ContentDate",
+        "ContentTime",
+        "AcquisitionDateTime",
+        "DeviceSerialNumber",
+        "ReferencedPerformedProcedureStepSequence",
+        "ContentDescription",
+        "ContentCreatorName",
+        "ContentLabel",
+        "PatientID",
+        "ContrastBolusAgent",
+        "StudyDate",
+        "StudyTime",
+        "ReferringPhysicianName",
+        "StudyID",
+        "AccessionNumber",
+        "PatientName",
+        "PatientBirthDate",
+        "PatientSex",
+        "PatientSexNeutered",
+        "RTPlanDate",
+        "RTPlanTime",
+        "TreatmentDate",
+        "TreatmentTime",
+        "FirstTreatmentDate",
+        "MostRecentTreatmentDate",
+        "DocumentTitle",
+        "RTImageLabel",
+        "TextValue",
+        "SegmentLabel",
+        "SegmentSequence",
+        "RequestedProcedureDescription",
+        "ReferencedRequestSequence",
+        "TreatmentMachineName",
+        "BeamSequence",
+        "IonBeamSequence",
+        "TreatmentMachineSequence",
+        "ReviewerName",
     )
-}  # fmt: skip
+}

@@ -74,8 +74,10 @@ class OutputTree:
             self.root.mkdir(parents=True, exist_ok=True)
             self.state.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"cannot create output folder {self.root} ({exc.strerror})",
-                              hint="check the path and its permissions") from None  # fmt: skip
+            raise OutputError(
+                f"cannot create output folder {self.root} ({exc.strerror})",
+                hint="check the path and its permissions",
+            ) from None
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise OutputError(f"output folder {self.root} is not writable", hint="check its permissions")
         self._lock()
@@ -142,7 +144,7 @@ class OutputTree:
 
 
 def _write_holder(fd: int) -> None:
-    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode()
     os.ftruncate(fd, 0)
     os.pwrite(fd, text, 0)

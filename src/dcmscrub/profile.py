@@ -62,7 +62,17 @@ CONTRADICTIONS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-ACTIONS: tuple[str, ...] = ("remove", "empty", "dummy", "keep", "clean", "uid", "shift", "pseudonym", "replace")
+ACTIONS: tuple[str, ...] = (
+    "remove",
+    "empty",
+    "dummy",
+    "keep",
+    "clean",
+    "uid",
+    "shift",
+    "pseudonym",
+    "replace",
+)
 
 # Which value representations each action makes sense for (None: any VR).
 _DATE_VRS = frozenset({"DA", "DT"})
@@ -79,8 +89,18 @@ ACTION_VRS: dict[str, frozenset[str] | None] = {
     "replace": None,
 }
 
-TOP_KEYS = ("version", "name", "description", "extends", "options", "rules", "private", "pseudonyms", "burned_in",
-            "recipients")  # fmt: skip
+TOP_KEYS = (
+    "version",
+    "name",
+    "description",
+    "extends",
+    "options",
+    "rules",
+    "private",
+    "pseudonyms",
+    "burned_in",
+    "recipients",
+)
 RULE_KEYS = ("select", "creator", "action", "value", "note")
 PRIVATE_KEYS = ("default",)
 PRIVATE_DEFAULTS = ("remove", "keep-safe")
@@ -195,7 +215,7 @@ def _read_builtin(name: str) -> bytes | None:
 
 def read_table_text(name: str = "table-e1-1.yaml") -> str:
     """A generated table of the standard shipped with the profiles (see tools/gen_annex_e.py)."""
-    return (_builtin_dir() / name).read_text(encoding="utf-8")
+    return str((_builtin_dir() / name).read_text(encoding="utf-8"))
 
 
 def looks_like_path(ref: str) -> bool:
@@ -243,7 +263,11 @@ def _private_selector(
     text: str, group_s: str, elem_s: str, creator: str | None
 ) -> tuple[Selector | None, str | None, str | None]:
     if creator is None or not creator.strip():
-        return None, f"private element {text} needs 'creator:'", "name the private creator, e.g. SIEMENS MR HEADER"
+        return (
+            None,
+            f"private element {text} needs 'creator:'",
+            "name the private creator, e.g. SIEMENS MR HEADER",
+        )
     if elem_s[:2] != "xx" or "x" in elem_s[2:]:
         return (
             None,
@@ -272,8 +296,22 @@ def vr_of(selector: Selector) -> str | None:
 # --------------------------------------------------------------------------------------------
 # values valid for a VR (replacement values are checked before any file is read)
 
-_VR_MAX = {"AE": 16, "AS": 4, "CS": 16, "DS": 16, "IS": 12, "LO": 64, "LT": 10240, "PN": 324, "SH": 16,
-           "ST": 1024, "UC": 2**32 - 2, "UI": 64, "UR": 2**32 - 2, "UT": 2**32 - 2}  # fmt: skip
+_VR_MAX = {
+    "AE": 16,
+    "AS": 4,
+    "CS": 16,
+    "DS": 16,
+    "IS": 12,
+    "LO": 64,
+    "LT": 10240,
+    "PN": 324,
+    "SH": 16,
+    "ST": 1024,
+    "UC": 2**32 - 2,
+    "UI": 64,
+    "UR": 2**32 - 2,
+    "UT": 2**32 - 2,
+}
 _VR_RE = {
     "AS": re.compile(r"^\d{3}[DWMY]$"),
     "CS": re.compile(r"^[A-Z0-9_ ]*$"),
@@ -290,7 +328,25 @@ def check_value_for_vr(value: str, vr: str | None) -> str | None:
     """Return a problem if ``value`` is not a valid single value of ``vr``, else None."""
     if vr is None:
         return None
-    if vr in ("SQ", "OB", "OW", "OF", "OD", "OL", "OV", "UN", "US", "SS", "UL", "SL", "FL", "FD", "AT", "SV", "UV"):
+    if vr in (
+        "SQ",
+        "OB",
+        "OW",
+        "OF",
+        "OD",
+        "OL",
+        "OV",
+        "UN",
+        "US",
+        "SS",
+        "UL",
+        "SL",
+        "FL",
+        "FD",
+        "AT",
+        "SV",
+        "UV",
+    ):
         return f"a replacement value cannot be written into a {vr} element"
     limit = _VR_MAX.get(vr)
     if limit is not None and len(value) > limit:
@@ -352,7 +408,7 @@ def _line(node: yaml.Node) -> int:
 
 def _scalar(node: yaml.Node) -> Any:
     """The Python value of a scalar node, with YAML 1.1 safe tags resolved."""
-    return yaml.SafeLoader(" ").construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return yaml.SafeLoader(" ").construct_object(node, deep=True)
 
 
 def _mapping_items(doc: _Doc, node: yaml.Node, where: str) -> Iterator[tuple[str, yaml.Node]]:
@@ -428,7 +484,11 @@ def _parse_layer(doc: _Doc, base_dir: Path | None) -> _Layer:
     keys = dict(_mapping_items(doc, root, "profile"))
     for key, node in keys.items():
         if key not in TOP_KEYS:
-            doc.add(_line(node), f"unknown key '{key}'", _suggest(key, TOP_KEYS) or f"known keys: {', '.join(TOP_KEYS)}")
+            doc.add(
+                _line(node),
+                f"unknown key '{key}'",
+                _suggest(key, TOP_KEYS) or f"known keys: {', '.join(TOP_KEYS)}",
+            )
     _parse_version(doc, root, keys.get("version"))
     if "name" in keys:
         layer.name = _text(doc, keys["name"], "name")
@@ -452,7 +512,9 @@ def _parse_layer(doc: _Doc, base_dir: Path | None) -> _Layer:
     if "burned_in" in keys:
         value = _text(doc, keys["burned_in"], "burned_in")
         if value is not None and value not in BURNED_IN:
-            doc.add(_line(keys["burned_in"]), f"burned_in must be one of {', '.join(BURNED_IN)}, not '{value}'")
+            doc.add(
+                _line(keys["burned_in"]), f"burned_in must be one of {', '.join(BURNED_IN)}, not '{value}'"
+            )
         elif value is not None:
             layer.burned_in = value
     if "recipients" in keys:
@@ -466,7 +528,11 @@ def _parse_version(doc: _Doc, root: yaml.Node, node: yaml.Node | None) -> None:
         return
     value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
     if value != PROFILE_VERSION or isinstance(value, bool):
-        doc.add(_line(node), f"unsupported profile version {value!r}", f"this dcmscrub reads version {PROFILE_VERSION}")
+        doc.add(
+            _line(node),
+            f"unsupported profile version {value!r}",
+            f"this dcmscrub reads version {PROFILE_VERSION}",
+        )
 
 
 def _parse_options(doc: _Doc, node: yaml.Node) -> list[str]:
@@ -479,7 +545,11 @@ def _parse_options(doc: _Doc, node: yaml.Node) -> list[str]:
         if name is None:
             continue
         if name not in OPTIONS:
-            doc.add(_line(item), f"unknown option '{name}'", _suggest(name, OPTIONS) or "see: dcmscrub profile --help")
+            doc.add(
+                _line(item),
+                f"unknown option '{name}'",
+                _suggest(name, OPTIONS) or "see: dcmscrub profile --help",
+            )
             continue
         out.append(name)
     return out
@@ -506,7 +576,11 @@ def _parse_rule(doc: _Doc, node: yaml.Node) -> Rule | None:
     ok = True
     for key, sub in keys.items():
         if key not in RULE_KEYS:
-            doc.add(_line(sub), f"unknown rule key '{key}'", _suggest(key, RULE_KEYS) or f"known: {', '.join(RULE_KEYS)}")
+            doc.add(
+                _line(sub),
+                f"unknown rule key '{key}'",
+                _suggest(key, RULE_KEYS) or f"known: {', '.join(RULE_KEYS)}",
+            )
             ok = False
     select = _text(doc, keys["select"], "select") if "select" in keys else None
     if "select" not in keys:
@@ -516,7 +590,11 @@ def _parse_rule(doc: _Doc, node: yaml.Node) -> Rule | None:
     if "action" not in keys:
         doc.add(line, "rule without 'action'", f"one of: {', '.join(ACTIONS)}")
     elif action is not None and action not in ACTIONS:
-        doc.add(_line(keys["action"]), f"unknown action '{action}'", _suggest(action, ACTIONS) or ", ".join(ACTIONS))
+        doc.add(
+            _line(keys["action"]),
+            f"unknown action '{action}'",
+            _suggest(action, ACTIONS) or ", ".join(ACTIONS),
+        )
         action = None
     value = _text(doc, keys["value"], "value") if "value" in keys else None
     if select is None or action is None or not ok:
@@ -550,8 +628,11 @@ def _check_rule_semantics(
         return False
     allowed = ACTION_VRS[action]
     if allowed is not None and vr is not None and vr not in allowed:
-        doc.add(line, f"action '{action}' does not apply to {selector.text} (VR {vr})",
-                f"'{action}' works on VR {', '.join(sorted(allowed))}")  # fmt: skip
+        doc.add(
+            line,
+            f"action '{action}' does not apply to {selector.text} (VR {vr})",
+            f"'{action}' works on VR {', '.join(sorted(allowed))}",
+        )
         return False
     return True
 
@@ -564,8 +645,11 @@ def _parse_private(doc: _Doc, node: yaml.Node) -> str | None:
             continue
         value = _text(doc, sub, "private.default")
         if value is not None and value not in PRIVATE_DEFAULTS:
-            doc.add(_line(sub), f"private.default must be one of {', '.join(PRIVATE_DEFAULTS)}, not '{value}'",
-                    "to keep more private elements, add rules with select: (gggg,xxEE) and creator:")  # fmt: skip
+            doc.add(
+                _line(sub),
+                f"private.default must be one of {', '.join(PRIVATE_DEFAULTS)}, not '{value}'",
+                "to keep more private elements, add rules with select: (gggg,xxEE) and creator:",
+            )
         elif value is not None:
             result = value
     return result
@@ -586,7 +670,10 @@ def _parse_pseudonyms(doc: _Doc, node: yaml.Node, layer: _Layer) -> None:
         else:
             value = _scalar(sub) if isinstance(sub, yaml.ScalarNode) else None
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DATE_SHIFT_DAYS:
-                doc.add(_line(sub), f"pseudonyms.date_shift_days must be a whole number from 1 to {MAX_DATE_SHIFT_DAYS}")
+                doc.add(
+                    _line(sub),
+                    f"pseudonyms.date_shift_days must be a whole number from 1 to {MAX_DATE_SHIFT_DAYS}",
+                )
             else:
                 layer.date_shift_days = value
 
@@ -599,11 +686,17 @@ def _parse_uid_root(doc: _Doc, node: yaml.Node, layer: _Layer) -> None:
     if root is None:
         return
     if not _UID_ROOT_RE.match(root):
-        doc.add(_line(node), "pseudonyms.uid_root is not a UID root (digits and dots, no leading zeros)",
-                "quote it: uid_root: \"1.2.826.0.1.3680043.10.999\"")  # fmt: skip
+        doc.add(
+            _line(node),
+            "pseudonyms.uid_root is not a UID root (digits and dots, no leading zeros)",
+            'quote it: uid_root: "1.2.826.0.1.3680043.10.999"',
+        )
     elif len(root) > MAX_UID_ROOT_LENGTH:
-        doc.add(_line(node), f"pseudonyms.uid_root is {len(root)} characters; at most {MAX_UID_ROOT_LENGTH}",
-                "a shorter root leaves room for the keyed part of each UID")  # fmt: skip
+        doc.add(
+            _line(node),
+            f"pseudonyms.uid_root is {len(root)} characters; at most {MAX_UID_ROOT_LENGTH}",
+            "a shorter root leaves room for the keyed part of each UID",
+        )
     elif root.startswith("1.2.840.10008"):
         doc.add(_line(node), "pseudonyms.uid_root cannot be under 1.2.840.10008 (reserved for the standard)")
     else:
@@ -620,8 +713,11 @@ def _parse_recipients(doc: _Doc, node: yaml.Node) -> list[str]:
         if value is None:
             continue
         if not _AGE_RECIPIENT_RE.match(value):
-            doc.add(_line(item), "not an age X25519 recipient (age1... , 62 characters)",
-                    "recipients are public keys; never put an identity (AGE-SECRET-KEY-1...) in a profile")  # fmt: skip
+            doc.add(
+                _line(item),
+                "not an age X25519 recipient (age1... , 62 characters)",
+                "recipients are public keys; never put an identity (AGE-SECRET-KEY-1...) in a profile",
+            )
             continue
         out.append(value)
     return out
@@ -631,7 +727,9 @@ def _parse_recipients(doc: _Doc, node: yaml.Node) -> list[str]:
 # resolving extends chains
 
 
-def _load_layers(ref: str, problems: list[ProfileProblem], *, relative_to: Path | None = None) -> list[_Layer]:
+def _load_layers(
+    ref: str, problems: list[ProfileProblem], *, relative_to: Path | None = None
+) -> list[_Layer]:
     """Load ``ref`` and everything it extends, base first; problems are appended, not raised."""
     layers: list[_Layer] = []
     seen: list[str] = []
@@ -643,13 +741,20 @@ def _load_layers(ref: str, problems: list[ProfileProblem], *, relative_to: Path 
         if loaded is None:
             src, line = where if where else (current, None)
             problems.append(
-                ProfileProblem(src, line, f"profile '{current}' not found",
-                               "built-in profiles: " + ", ".join(n for n, _ in list_builtin_profiles())))  # fmt: skip
+                ProfileProblem(
+                    src,
+                    line,
+                    f"profile '{current}' not found",
+                    "built-in profiles: " + ", ".join(n for n, _ in list_builtin_profiles()),
+                )
+            )
             break
         source, raw, base_dir = loaded
         if source in seen:
             src, line = where if where else (source, None)
-            problems.append(ProfileProblem(src, line, f"'extends' makes a cycle: {' -> '.join([*seen, source])}"))
+            problems.append(
+                ProfileProblem(src, line, f"'extends' makes a cycle: {' -> '.join([*seen, source])}")
+            )
             break
         seen.append(source)
         doc = _Doc(source, raw, problems)
@@ -658,7 +763,9 @@ def _load_layers(ref: str, problems: list[ProfileProblem], *, relative_to: Path 
         current, current_dir = layer.extends, base_dir
         where = (source, layer.extends_line)
         if len(seen) > 16:
-            problems.append(ProfileProblem(source, layer.extends_line, "'extends' chain deeper than 16 profiles"))
+            problems.append(
+                ProfileProblem(source, layer.extends_line, "'extends' chain deeper than 16 profiles")
+            )
             break
     layers.reverse()
     return layers
@@ -690,8 +797,14 @@ def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
     extra = list(extra_options)
     for opt in extra:
         if opt not in OPTIONS:
-            problems.append(ProfileProblem("command line", None, f"unknown option '{opt}'",
-                                           _suggest(opt, OPTIONS) or "options: " + ", ".join(OPTIONS)))  # fmt: skip
+            problems.append(
+                ProfileProblem(
+                    "command line",
+                    None,
+                    f"unknown option '{opt}'",
+                    _suggest(opt, OPTIONS) or "options: " + ", ".join(OPTIONS),
+                )
+            )
     if problems or not layers:
         raise ProfileError(problems or [ProfileProblem(ref, None, "empty profile")])
     profile = _merge(layers, [o for o in extra if o in OPTIONS], problems)
@@ -727,8 +840,11 @@ def _merge(layers: list[_Layer], extra: list[str], problems: list[ProfileProblem
     for a, b, why in CONTRADICTIONS:
         if a in options and b in options:
             src = "command line" if (a in extra or b in extra) else top.source
-            problems.append(ProfileProblem(src, None, f"options {a} and {b} contradict each other: {why}",
-                                           "keep only one of them"))  # fmt: skip
+            problems.append(
+                ProfileProblem(
+                    src, None, f"options {a} and {b} contradict each other: {why}", "keep only one of them"
+                )
+            )
     digest = hashlib.sha256()
     for layer in layers:
         digest.update(hashlib.sha256(layer.raw).digest())

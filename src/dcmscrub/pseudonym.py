@@ -60,7 +60,9 @@ class Pseudonymizer:
         date_shift_days: int = 365,
     ) -> None:
         if len(linkage_key) != 32:
-            raise ConfigError("the linkage secret must be 32 bytes", hint="make one with: dcmscrub keygen --linkage")
+            raise ConfigError(
+                "the linkage secret must be 32 bytes", hint="make one with: dcmscrub keygen --linkage"
+            )
         if date_shift_days < 1:
             raise ConfigError("the date-shift range must be at least 1 day")
         self.namespace = namespace

@@ -16,7 +16,6 @@ import hashlib
 import io
 import multiprocessing
 import os
-import queue
 import re
 import signal
 import threading
@@ -24,9 +23,11 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from dcmscrub.atomic import OutputExistsError, atomic_output
 from dcmscrub.audit import AuditLog, new_run_id, operator_info, tool_versions
@@ -36,7 +37,7 @@ from dcmscrub.dicomfile import FileProblem, quiet_pydicom, read_header, sniff, w
 from dcmscrub.engine import deidentify, output_ids
 from dcmscrub.errors import AuditWriteError, ConfigError, ExitCode, OutputError, StorageError
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
-from dcmscrub.outtree import OutputTree, Shard
+from dcmscrub.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.profile import Profile
 from dcmscrub.pseudonym import Pseudonymizer
 from dcmscrub.walker import InputFile, Skipped, is_within, iter_inputs, resolve_roots
@@ -142,7 +143,7 @@ class _Worker:
             result.code = exc.code
         except OSError as exc:
             result.outcome, result.code = "failed", _os_code(exc)
-        except Exception:  # noqa: BLE001 (one bad file never stops the batch)
+        except Exception:
             result.outcome, result.code = "failed", "internal"
             if self.s.debug:
                 result.debug = traceback.format_exc()
@@ -169,7 +170,12 @@ class _Worker:
             if report.quarantine:
                 result.outcome, result.code = "quarantined", report.quarantine
                 return
-            if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != (patient, study, series, sop):
+            if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != (
+                patient,
+                study,
+                series,
+                sop,
+            ):
                 raise FileProblem("internal")  # the prediction above must match what the engine did
             self._write(final, header, fh, result)
             result.outcome, result.output = "written", relpath
@@ -177,7 +183,11 @@ class _Worker:
     def _output_path(self, patient: str, study: str, series: str, sop: str) -> str:
         if not sop:
             raise FileProblem("no_sop_instance_uid")
-        if not _UID_RE.match(sop) or (study and not _UID_RE.match(study)) or (series and not _UID_RE.match(series)):
+        if (
+            not _UID_RE.match(sop)
+            or (study and not _UID_RE.match(study))
+            or (series and not _UID_RE.match(series))
+        ):
             raise FileProblem("bad_uid")  # a UID is also a path component: digits and dots only
         if not _PATIENT_RE.match(patient):
             raise FileProblem("internal")
@@ -190,11 +200,12 @@ class _Worker:
             self._made_dirs.add(folder)
         with atomic_output(final, overwrite=self.s.overwrite, tag=self.s.temp_tag) as raw:
             sink = _HashingWriter(raw)
+            stream = cast(BinaryIO, sink)  # write/tell/flush: all pydicom and AgeWriter use
             if self.s.encrypt:
-                with AgeWriter(sink, self.s.recipients) as age:
-                    write_file(age, header, src)  # type: ignore[arg-type]
+                with AgeWriter(stream, self.s.recipients) as age:
+                    write_file(cast(BinaryIO, age), header, src)
             else:
-                write_file(sink, header, src)  # type: ignore[arg-type]
+                write_file(stream, header, src)
         result.output_sha256 = sink.hexdigest()
         result.bytes_out = sink.count
 
@@ -246,7 +257,7 @@ _WORKER: _Worker | None = None
 
 
 def _init_worker(settings: _Settings) -> None:
-    global _WORKER  # noqa: PLW0603 (one worker object per worker process)
+    global _WORKER
     # Workers finish their file when the run is interrupted: only the parent decides to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -338,16 +349,32 @@ def scrub_tree(
     key = linkage_key if linkage_key is not None else os.urandom(32)
     tree = OutputTree(out, shard)
     tree.prepare()
-    summary = RunSummary("", out, log, ephemeral_key=ephemeral, encrypted=encrypt, recovered_temps=tree.recovered_temps)
+    summary = RunSummary(
+        "", out, log, ephemeral_key=ephemeral, encrypted=encrypt, recovered_temps=tree.recovered_temps
+    )
     clean_end = False
     try:
         settings = _Settings(out, profile, key, tuple(recipients), encrypt, overwrite, tree.tag, debug)
         pseudonymizer = Pseudonymizer(key, profile.pseudonyms.namespace)
         audit = _open_audit(log, pseudonymizer.audit_key, audit_signer)
-        summary.run_id = new_run_id(lambda: dt.datetime.now(dt.timezone.utc), os.urandom)
+        summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         if audit is not None:
-            audit.append("run_start", summary.run_id, _run_start_fields(
-                audit, profile, recipients, key, ephemeral, roots, out, tree.root_id, audit_signer, command_args))  # fmt: skip
+            audit.append(
+                "run_start",
+                summary.run_id,
+                _run_start_fields(
+                    audit,
+                    profile,
+                    recipients,
+                    key,
+                    ephemeral,
+                    roots,
+                    out,
+                    tree.root_id,
+                    audit_signer,
+                    command_args,
+                ),
+            )
         items = _select(iter_inputs(roots), shard, pseudonymizer, len(roots))
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
@@ -360,11 +387,19 @@ def scrub_tree(
                 if on_result is not None:
                     on_result(result)
         _finish(summary, stop)
+        if any(r.code == "worker_died" for r in summary.problems):
+            sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
         summary.seconds = time.perf_counter() - started
         if audit is not None:
-            audit.append("run_end", summary.run_id, {
-                "counts": dict(summary.counts) | {"total": sum(summary.counts.values())},
-                "status": summary.status, "exit_code": summary.exit_code})  # fmt: skip
+            audit.append(
+                "run_end",
+                summary.run_id,
+                {
+                    "counts": dict(summary.counts) | {"total": sum(summary.counts.values())},
+                    "status": summary.status,
+                    "exit_code": summary.exit_code,
+                },
+            )
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
@@ -377,11 +412,14 @@ def _check_output(out: Path, roots: Sequence[Path]) -> Path:
     real = out.resolve()
     for root in roots:
         if is_within(real, root):
-            raise OutputError(f"output folder {out} is inside input {root}",
-                              hint="write outputs outside every input tree")  # fmt: skip
+            raise OutputError(
+                f"output folder {out} is inside input {root}", hint="write outputs outside every input tree"
+            )
         if is_within(root, real):
-            raise OutputError(f"input {root} is inside output folder {out}",
-                              hint="write outputs to a folder that holds no input")  # fmt: skip
+            raise OutputError(
+                f"input {root} is inside output folder {out}",
+                hint="write outputs to a folder that holds no input",
+            )
     if real.exists() and not real.is_dir():
         raise OutputError(f"output {out} exists and is not a folder")
     return real
@@ -440,11 +478,15 @@ def _select(
     return items
 
 
-def _run_all(items: list[InputFile | Skipped], settings: _Settings, jobs: int, stop: _Stop) -> Iterator[FileResult]:
+def _run_all(
+    items: list[InputFile | Skipped], settings: _Settings, jobs: int, stop: _Stop
+) -> Iterator[FileResult]:
     work: list[tuple[int, InputFile]] = []
     for index, item in enumerate(items):
         if isinstance(item, Skipped):
-            yield FileResult(index, item.relpath, "skipped" if item.reason in SKIP_CODES else "failed", item.reason)
+            yield FileResult(
+                index, item.relpath, "skipped" if item.reason in SKIP_CODES else "failed", item.reason
+            )
         else:
             work.append((index, item))
     if jobs <= 1 or len(work) <= 1:
@@ -457,37 +499,55 @@ def _run_all(items: list[InputFile | Skipped], settings: _Settings, jobs: int, s
     yield from _run_pool(work, settings, jobs, stop)
 
 
-def _run_pool(work: list[tuple[int, InputFile]], settings: _Settings, jobs: int, stop: _Stop) -> Iterator[FileResult]:
+def _run_pool(
+    work: list[tuple[int, InputFile]], settings: _Settings, jobs: int, stop: _Stop
+) -> Iterator[FileResult]:
+    """Hand files to ``jobs`` worker processes, at most a few each at a time, so that a stop
+    leaves little in flight; a worker that dies (OOM killer, a crash) fails only its files."""
     ctx = multiprocessing.get_context("fork")
-    done: queue.Queue[FileResult | BaseException] = queue.Queue()
-    window = jobs * 4  # enough queued work to keep every worker busy, little to abandon on stop
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,))
-    try:
-        pending = 0
-        it = iter(work)
-        exhausted = False
-        while True:
-            while not exhausted and not stop.requested and pending < window:
-                nxt = next(it, None)
-                if nxt is None:
-                    exhausted = True
+    window = jobs * 2
+    todo = iter(work)
+    exhausted = False
+    while True:
+        executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+        pending: dict[Future[FileResult], tuple[int, InputFile]] = {}
+        broken = False
+        try:
+            while True:
+                while not exhausted and not stop.requested and len(pending) < window:
+                    nxt = next(todo, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    pending[executor.submit(_work, nxt)] = nxt
+                if not pending:
                     break
-                pool.apply_async(_work, (nxt,), callback=done.put, error_callback=done.put)
-                pending += 1
-            if pending == 0:
-                break
-            try:
-                got = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            pending -= 1
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    index, item = pending.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        yield FileResult(index, item.relpath, "failed", "worker_died", bytes_in=item.size)
+                if broken:
+                    for index, item in pending.values():
+                        yield FileResult(index, item.relpath, "failed", "worker_died", bytes_in=item.size)
+                    pending.clear()
+                    break
+        finally:
+            if broken or pending:
+                _kill_workers(executor)
+            executor.shutdown(wait=True, cancel_futures=True)
+        if not broken or stop.requested or exhausted:
+            return  # else: a fresh pool for the rest of the work
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    # workers ignore SIGTERM (they finish their file on a stop); an abandoned pool needs SIGKILL
+    for proc in list(getattr(executor, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _account(summary: RunSummary, result: FileResult) -> None:
@@ -502,14 +562,27 @@ def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _S
     if stop.fatal is not None:
         return
     try:
-        audit.append("file", summary.run_id, {
-            "input": audit.digest(result.name), "input_hmac": None, "output": result.output,
-            "output_sha256": result.output_sha256, "outcome": result.outcome, "error_code": result.code,
-            "bytes_in": result.bytes_in, "bytes_out": result.bytes_out, "ms": result.ms})  # fmt: skip
+        audit.append(
+            "file",
+            summary.run_id,
+            {
+                "input": audit.digest(result.name),
+                "input_hmac": None,
+                "output": result.output,
+                "output_sha256": result.output_sha256,
+                "outcome": result.outcome,
+                "error_code": result.code,
+                "bytes_in": result.bytes_in,
+                "bytes_out": result.bytes_out,
+                "ms": result.ms,
+            },
+        )
     except AuditWriteError as exc:
         stop.fatal = exc  # no work goes unlogged: hand out no further file
     if result.code == "disk_full" and stop.fatal is None:
-        stop.fatal = StorageError("the output disk is full; the run stopped", hint="free space, then run again")
+        stop.fatal = StorageError(
+            "the output disk is full; the run stopped", hint="free space, then run again"
+        )
 
 
 def _finish(summary: RunSummary, stop: _Stop) -> None:
@@ -521,7 +594,6 @@ def _finish(summary: RunSummary, stop: _Stop) -> None:
         summary.exit_code = int(ExitCode.INTERRUPTED if stop.signal == signal.SIGINT else ExitCode.TERMINATED)
     elif failed:
         summary.status, summary.exit_code = "partial", int(ExitCode.PARTIAL)
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -546,15 +618,22 @@ def decrypt_tree(
     tell records apart). The log holds no file names and no identity, only its fingerprint.
     """
     audit = _open_audit(log, digest_key or os.urandom(32), None)
-    run_id = new_run_id(lambda: dt.datetime.now(dt.timezone.utc), os.urandom)
+    run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
     counts: Counter[str] = Counter()
     if audit is not None:
-        audit.append("run_start", run_id, {
-            "operator": operator_info(os.environ), "tool": tool_versions(), "command": "decrypt",
-            "args": {"overwrite": overwrite, "identities": len(identities)},
-            "keys": {"identities": sorted(_identity_fingerprint(i) for i in identities)},
-            "input_roots": [audit.digest(str(p.resolve())) for p in inputs],
-            "output_root_digest": audit.digest(str(out.resolve()))})  # fmt: skip
+        audit.append(
+            "run_start",
+            run_id,
+            {
+                "operator": operator_info(os.environ),
+                "tool": tool_versions(),
+                "command": "decrypt",
+                "args": {"overwrite": overwrite, "identities": len(identities)},
+                "keys": {"identities": sorted(_identity_fingerprint(i) for i in identities)},
+                "input_roots": [audit.digest(str(p.resolve())) for p in inputs],
+                "output_root_digest": audit.digest(str(out.resolve())),
+            },
+        )
 
     def record(result: DecryptResult) -> None:
         outcome = {"decrypted": "written"}.get(result.outcome, result.outcome)
@@ -562,16 +641,34 @@ def decrypt_tree(
         if result.outcome == "failed" and on_failure is not None:
             on_failure(result.name, result.detail or "")
         if audit is not None:
-            audit.append("file", run_id, {
-                "input": audit.digest(result.name), "input_hmac": None, "output": None, "output_sha256": None,
-                "outcome": outcome, "error_code": "decrypt_failed" if result.outcome == "failed" else None,
-                "bytes_in": 0, "bytes_out": result.size, "ms": 0})  # fmt: skip
+            audit.append(
+                "file",
+                run_id,
+                {
+                    "input": audit.digest(result.name),
+                    "input_hmac": None,
+                    "output": None,
+                    "output_sha256": None,
+                    "outcome": outcome,
+                    "error_code": "decrypt_failed" if result.outcome == "failed" else None,
+                    "bytes_in": 0,
+                    "bytes_out": result.size,
+                    "ms": 0,
+                },
+            )
 
     summary = decrypt_paths(inputs, out, identities, overwrite=overwrite, on_result=record)
     if audit is not None:
         status = "partial" if summary.failed else "ok"
-        audit.append("run_end", run_id, {"counts": dict(counts) | {"total": sum(counts.values())},
-                                         "status": status, "exit_code": 3 if summary.failed else 0})  # fmt: skip
+        audit.append(
+            "run_end",
+            run_id,
+            {
+                "counts": dict(counts) | {"total": sum(counts.values())},
+                "status": status,
+                "exit_code": 3 if summary.failed else 0,
+            },
+        )
     return summary
 
 

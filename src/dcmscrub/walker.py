@@ -45,7 +45,9 @@ def resolve_roots(inputs: Sequence[Path]) -> list[Path]:
         try:
             real = given.resolve(strict=True)
         except (FileNotFoundError, RuntimeError):
-            raise InputError(f"input not found: {given}", hint="check the path; nothing was processed") from None
+            raise InputError(
+                f"input not found: {given}", hint="check the path; nothing was processed"
+            ) from None
         except OSError as exc:
             raise InputError(f"input unreadable: {given} ({exc.strerror})") from None
         if not os.access(real, os.R_OK):
