@@ -329,6 +329,8 @@ def test_clean_structured_content_cleans_text_items_and_keeps_codes() -> None:
     ds.ContentSequence = Sequence([item])
     basic = run(copy.deepcopy(ds))
     assert basic.ContentSequence[0].TextValue == "REMOVED"  # D: a dummy keeps the TEXT item valid
+    descriptors = run(copy.deepcopy(ds), options=("clean-descriptors",))
+    assert descriptors.ContentSequence[0].TextValue == "REMOVED"  # structured content is not a descriptor
     cleaned = run(ds, options=("clean-structured-content",))
     assert cleaned.ContentSequence[0].TextValue == "Nodule seen in * * on *, 4 mm"
     assert cleaned.ContentSequence[0].ConceptNameCodeSequence[0].CodeMeaning == "Finding"

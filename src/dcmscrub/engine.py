@@ -478,10 +478,10 @@ class _Scrubber:
         raise InternalError(f"unknown compound action {code}")
 
     def _descriptor_action(self, tag: int, parent: int | None, present: frozenset[int], mode: str) -> str:
+        if mode == "dummy":
+            return "dummy"  # inside a D sequence (ContentSequence without clean-structured-content)
         if mode == "clean" or self.plan.clean_descriptors:
             return "clean"
-        if mode == "dummy":
-            return "dummy"
         need = self._required(tag, parent, present)
         return {"3": "remove", "2": "empty"}.get(need, "dummy")
 
