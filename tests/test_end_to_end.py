@@ -35,8 +35,13 @@ def keys(tmp_path: Path) -> dict[str, Path | str]:
     sh(*DCMSCRUB, "keygen", "--linkage", "-o", folder / "project.key")
     audit_pub = sh(*DCMSCRUB, "keygen", "--audit", "-o", folder / "audit.key").stdout.strip()
     (folder / "audit.pub").write_text(audit_pub + "\n")
-    return {"identity": folder / "reader.key", "recipient": recipient, "linkage": folder / "project.key",
-            "audit": folder / "audit.key", "audit_pub": folder / "audit.pub"}  # fmt: skip
+    return {
+        "identity": folder / "reader.key",
+        "recipient": recipient,
+        "linkage": folder / "project.key",
+        "audit": folder / "audit.key",
+        "audit_pub": folder / "audit.pub",
+    }
 
 
 @pytest.mark.skipif(not have("age"), reason="Debian's age is not installed")
@@ -84,8 +89,21 @@ def test_signed_audit_log_verifies_and_detects_forgery(tmp_path: Path, keys: dic
     log = tmp_path / "audit.jsonl"
     out = tmp_path / "release"
     for _ in range(2):
-        sh(*DCMSCRUB, "scrub", SAMPLE, "--out", out, "-r", keys["recipient"], "--linkage-key", keys["linkage"],
-           "--audit-key", keys["audit"], "--log", log)  # fmt: skip
+        sh(
+            *DCMSCRUB,
+            "scrub",
+            SAMPLE,
+            "--out",
+            out,
+            "-r",
+            keys["recipient"],
+            "--linkage-key",
+            keys["linkage"],
+            "--audit-key",
+            keys["audit"],
+            "--log",
+            log,
+        )
     ok = sh(*DCMSCRUB, "log", "verify", log, "--pubkey", keys["audit_pub"], "--check-outputs", out, "--json")
     assert json.loads(ok.stdout)["ok"] is True
     lines = log.read_text().splitlines()
@@ -111,8 +129,18 @@ def test_log_holds_no_canary_from_names_paths_values_or_secrets(
     ds.save_as(tree / "CANARY_19010203.dcm", enforce_file_format=True)
     log = tmp_path / "audit.jsonl"
     env = dict(os.environ, DCMSCRUB_LINKAGE_KEY_FILE=str(keys["linkage"]))
-    sh(*DCMSCRUB, "scrub", tmp_path / "CANARY_DIR", "--out", tmp_path / "out", "-r", keys["recipient"], "--log", log,
-       env=env)  # fmt: skip
+    sh(
+        *DCMSCRUB,
+        "scrub",
+        tmp_path / "CANARY_DIR",
+        "--out",
+        tmp_path / "out",
+        "-r",
+        keys["recipient"],
+        "--log",
+        log,
+        env=env,
+    )
     text = log.read_text()
     secret_line = Path(keys["linkage"]).read_text().splitlines()[-1]
     for canary in ("CANARY", "ZZQ", "19010203", "Smith", original_uid, secret_line, str(tmp_path)):
@@ -168,7 +196,7 @@ def test_four_concurrent_runs_into_one_log_keep_one_chain(tmp_path: Path) -> Non
                 "-j",
                 "1",
             ]
-        )  # fmt: skip
+        )
         for i in range(4)
     ]
     assert [p.wait() for p in procs] == [3, 3, 3, 3]
