@@ -52,6 +52,25 @@ timed() {  # timed LABEL CMD...: run CMD, report its wall time
   say "$label: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f s", b - a }')"
 }
 
+# The team edits src/ while benchmarks run: record which source each result comes from (no git
+# needed), and say loudly when it changed during a run (the numbers then mix two versions).
+src_fingerprint() {
+  (cd "$REPO/src" && find dcmscrub -type f \( -name '*.py' -o -name '*.yaml' \) | LC_ALL=C sort | xargs sha256sum)
+}
+record_source() {  # record_source DIR: per-file hashes and a copy of the source, for line numbers later
+  mkdir -p "$1"
+  src_fingerprint >"$1/src.sha256"
+  tar -C "$REPO/src" -czf "$1/src.tar.gz" --exclude=__pycache__ dcmscrub
+  say "source $(sha256sum <"$1/src.sha256" | cut -c1-16) recorded in $1/src.sha256 (copy: src.tar.gz)"
+}
+check_source() {  # check_source DIR: compare with what record_source saw
+  if ! src_fingerprint | cmp -s - "$1/src.sha256"; then
+    src_fingerprint >"$1/src.after.sha256"
+    say "WARNING: src/dcmscrub changed during this run; results mix versions:"
+    diff "$1/src.sha256" "$1/src.after.sha256" | sed -n 's/^[<>] [0-9a-f]*  /    /p' | sort -u >&2 || true
+  fi
+}
+
 # ------------------------------------------------------------------------------------- setup
 
 setup_apt() {
@@ -133,16 +152,22 @@ run_bench_mode() {
     esac
   done
   setup_corpora ct-series small-many
-  "$PY" "$BENCH_SHARED/run_bench.py" --corpus ct-series --corpus small-many --tools "$PEER_TOOLS" \
+  local res="$BENCH_HOME/results/$(stamp)"
+  record_source "$res"
+  "$PY" "$BENCH_SHARED/run_bench.py" --results "$res" --corpus ct-series --corpus small-many --tools "$PEER_TOOLS" \
     --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt -j 1)" \
     --extra "dcmscrub-enc=$(dcmscrub_cmd -j 1 -r "$RECIPIENT")" \
     --extra "dcmscrub-j2=$(dcmscrub_cmd --no-encrypt -j 2)" \
     --runs "$runs" ${args[@]+"${args[@]}"}
+  check_source "$res"
 }
 
 run_mixed_mode() {
   setup_corpora mixed-ts
-  "$PY" "$BENCH_SHARED/check_mixed.py" --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt)" "$@"
+  local res="$BENCH_HOME/results/mixed-$(stamp)"
+  record_source "$res"
+  "$PY" "$BENCH_SHARED/check_mixed.py" --results "$res" --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt)" "$@"
+  check_source "$res"
 }
 
 # Run a command, print GNU time's "%M KB %e s" (the largest single process: with -j 1 all work is in
@@ -206,7 +231,7 @@ run_rss_mode() {
   setup_corpora big-multiframe
   local src="$BENCH_HOME/corpus/big-multiframe" work="$BENCH_HOME/work/rss" res big
   res="$BENCH_HOME/results/rss-$(stamp)"
-  mkdir -p "$res"
+  record_source "$res"
   big="$(find "$src" -name '*_1000f.dcm' | head -1)"
   [[ -n "$big" ]] || die "no 1000-frame file under $src"
   {
@@ -224,6 +249,7 @@ run_rss_mode() {
     done
     rm -rf "$work"
   } | tee "$res/rss.md"
+  check_source "$res"
   say "rss results: $res/rss.md"
 }
 
@@ -234,46 +260,91 @@ run_profile_mode() {
   local out="$BENCH_HOME/work/profile-$corpus" prof="$BENCH_HOME/prof" s
   s="$(stamp)"
   mkdir -p "$prof"
+  record_source "$prof/$corpus-$s.src"
   rm -rf "$out"
   # python -m dcmscrub is what the dcmscrub console script runs; -j 1 keeps all work in one process
-  "$VENV/bin/py-spy" record --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
+  "$VENV/bin/py-spy" record --idle --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
     "$(dirname "$DCMSCRUB")/python" -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
     --quiet -j 1 --no-encrypt --linkage-key "$LINKAGE" "$@"
   rm -rf "$out"
-  "$PY" - "$prof/$corpus-$s.txt" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
-import collections, re, sys
+  "$PY" - "$prof/$corpus-$s.txt" "$REPO/src" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
+import collections, linecache, re, sys
 
 # py-spy raw lines: "frame;frame;...;leaf COUNT", frame = "func (file:line)"
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
-def short(frame):
+
+
+def parse(frame):
     m = FRAME.match(frame.strip())
     if not m:
-        return frame.strip()
-    f = m["file"]
-    for cut in ("site-packages/", "src/", "lib/python3.11/"):
-        if cut in f:
-            f = f.split(cut, 1)[1]
-    return f"{m['func']} ({f})"
+        return frame.strip(), "", 0
+    return m["func"], m["file"], int(m["line"] or 0)
 
+
+def short(func, file):
+    for cut in ("site-packages/", "src/", "lib/python3.11/"):
+        if cut in file:
+            file = file.split(cut, 1)[1]
+    return f"{func} ({file})"
+
+
+# Where the time goes: the deepest frame named here labels a sample (dcmscrub's own phases).
+PHASES = {
+    "iter_inputs": "walk the input tree", "_select": "walk the input tree",
+    "_open_audit": "audit log: open/check", "_log_file": "audit log: append (not fsync)",
+    "read_header": "read: pydicom dcmread of the header + checks",
+    "sniff": "read: sniff", "_short_element": "read: truncation check (_short_element)",
+    "output_ids": "output_ids (predict output name)", "_Scrubber.__init__": "engine: context (_Scrubber init)",
+    "_Scrubber.gather_subject": "engine: gather_subject", "_Scrubber.walk": "engine: walk elements",
+    "_mark": "engine: _mark + _fix_file_meta", "_fix_file_meta": "engine: _mark + _fix_file_meta",
+    "compile_plan": "engine: compile_plan",
+    "write_file": "write: prepare (ensure_file_meta, _give_vrs)",
+    "dcmwrite": "write: pydicom dcmwrite of the header",
+    "_copy_range": "write: pixel data copy (read side)",
+    "_HashingWriter.write": "write: buffered write to temp file",
+    "AgeWriter.__init__": "write: age encryption", "AgeWriter.write": "write: age encryption",
+    "AgeWriter.close": "write: age encryption", "AgeWriter._seal": "write: age encryption",
+    "atomic_output": "write: temp file create/link/unlink", "fsync_dir": "write: folder fsync",
+    "_Worker._write": "write: mkdir output folders",
+    "_Worker._process": "runner: per-file other (open, stat of the output)",
+}
 total = 0
-self_t, cum_t, self_line = collections.Counter(), collections.Counter(), collections.Counter()
+self_t, cum_t, self_line, phase_t = (collections.Counter() for _ in range(4))
 for line in open(sys.argv[1]):
     stack, _, n = line.rstrip("\n").rpartition(" ")
     if not stack:
         continue
     n = int(n)
     total += n
-    frames = [f for f in stack.split(";") if f.strip()]
-    self_t[short(frames[-1])] += n
-    self_line[frames[-1].strip()] += n
-    for f in set(short(f) for f in frames):
+    frames = [parse(f) for f in stack.split(";") if f.strip()]
+    func, file, lineno = frames[-1]
+    self_t[short(func, file)] += n
+    self_line[f"{short(func, file)[:-1]}:{lineno})"] += n
+    for f in {short(fn, fl) for fn, fl, _ in frames}:
         cum_t[f] += n
-print(f"{total} samples at 250 Hz = {total / 250:.1f} s on CPU or in syscalls (py-spy counts idle too)")
+    if not any(fn == "scrub_tree" for fn, _, _ in frames):
+        phase = "outside scrub_tree: interpreter start, imports, CLI, exit"
+    else:
+        phase = "runner: other"
+        for fn, _, _ in frames:
+            phase = PHASES.get(fn, phase)
+        text = linecache.getline(f"{sys.argv[2]}/{file}", lineno)  # py-spy names files below sys.path
+        if "fsync" in text:
+            phase = f"fsync in {func}"
+        elif "_hash.update" in text:
+            phase = "write: sha256 of the output (_HashingWriter)"
+    phase_t[phase] += n
+print(f"{total} samples at 250 Hz = {total / 250:.1f} s of wall time "
+      "(--idle: time blocked in fsync and other syscalls included)")
+print("\n-- by phase (deepest dcmscrub frame; 'fsync in X' = samples on an os.fsync line)")
+for ph, n in phase_t.most_common():
+    print(f"{100 * n / total:6.1f}%  {n / 250:6.2f} s  {ph}")
 for title, c in (("cumulative", cum_t), ("self", self_t), ("self, by line", self_line)):
     print(f"\n-- top by {title}")
     for f, n in c.most_common(40 if title == "cumulative" else 25):
         print(f"{100 * n / total:6.1f}%  {n:7d}  {f}")
 EOF
+  check_source "$prof/$corpus-$s.src"
   say "profile: $prof/$corpus-$s.txt (open in https://speedscope.app or flamegraph.pl)"
 }
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pydicom
+import pytest
 from pydicom import config as pydicom_config
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate
@@ -38,6 +39,7 @@ from pydicom.uid import (
     RLELossless,
 )
 
+from adversarial import Corpus, build_corpus
 from dcmscrub.profile import Profile, load_profile
 from dcmscrub.runner import FileResult, RunSummary, scrub_tree
 
@@ -132,6 +134,18 @@ def run_scrub(inputs: Path, out: Path, profile: Profile, key: bytes, log: Path) 
         on_result=lambda r: results.__setitem__(r.name, r),
     )
     return Run(inputs, out, log, summary, results)
+
+
+_CORPORA: dict[Path, Corpus] = {}
+
+
+def session_corpus(factory: pytest.TempPathFactory) -> Corpus:
+    """The adversarial corpus, built once per pytest session (``factory``: tmp_path_factory) and
+    shared by every test module that asks; raises FileNotFoundError without ../shared/reference."""
+    base = Path(factory.getbasetemp())
+    if base not in _CORPORA:
+        _CORPORA[base] = build_corpus(factory.mktemp("adversarial") / "corpus")
+    return _CORPORA[base]
 
 
 # --------------------------------------------------------------------------------------------

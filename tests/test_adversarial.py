@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 from collections import defaultdict
@@ -43,7 +45,6 @@ from adversarial import (
     Corpus,
     CorpusFile,
     Sentinel,
-    build_corpus,
     element_at,
 )
 from conftest_adversarial import (
@@ -67,13 +68,14 @@ from conftest_adversarial import (
     raw_dataset_bytes,
     read,
     run_scrub,
+    session_corpus,
 )
 from dcmscrub.keys import read_linkage_key_file
 from dcmscrub.runner import SKIP_CODES
 
 PROFILE_NAMES = ("basic", "options")
 Runs = dict[str, Run]
-DCMSCRUB = Path(sys.executable).with_name("dcmscrub")
+DCMSCRUB = [sys.executable, "-m", "dcmscrub"]  # the CLI, wherever the package is installed
 
 # --------------------------------------------------------------------------------------------
 # fixtures: one corpus, one run per profile (plus a few more runs for determinism)
@@ -82,7 +84,7 @@ DCMSCRUB = Path(sys.executable).with_name("dcmscrub")
 @pytest.fixture(scope="session")
 def adv_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     try:
-        return build_corpus(tmp_path_factory.mktemp("adversarial") / "corpus")
+        return session_corpus(tmp_path_factory)
     except FileNotFoundError:
         pytest.skip("../shared/reference/annex_e.json is absent")
 
@@ -767,13 +769,27 @@ def test_invalid_dates_not_passed_through(adv_extra: ExtraCorpus, extra_runs: Ru
 # the CLI agrees with the library
 
 
+def _run_bounded(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run ``cmd`` in its own process group; on timeout kill that group (the CLI and its workers)."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
 def test_cli_scrub_matches_library(adv_corpus: Corpus, tmp_path: Path) -> None:
     """``dcmscrub keygen --linkage`` + ``dcmscrub scrub -O ... --no-encrypt`` (2 workers) writes
     the same files as scrub_tree with that key, reports the same problems, and echoes no token."""
     key_file = tmp_path / "keys" / "link.key"
     key_file.parent.mkdir(mode=0o700)
     gen = subprocess.run(
-        [str(DCMSCRUB), "keygen", "--linkage", "-o", str(key_file)],
+        [*DCMSCRUB, "keygen", "--linkage", "-o", str(key_file)],
         capture_output=True,
         text=True,
         check=False,
@@ -782,7 +798,7 @@ def test_cli_scrub_matches_library(adv_corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "cli-out"
     options = [x for o in OPTIONS for x in ("-O", o)]
     cmd = [
-        str(DCMSCRUB),
+        *DCMSCRUB,
         "scrub",
         str(adv_corpus.root),
         "--out",
@@ -797,7 +813,8 @@ def test_cli_scrub_matches_library(adv_corpus: Corpus, tmp_path: Path) -> None:
         "2",
         *options,
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    proc = _run_bounded(cmd, timeout=60)
+    assert proc is not None, "dcmscrub scrub -j 2 did not finish within 60 s (killed): a hung worker pool?"
     assert proc.returncode == 3, proc.stderr  # partial: the broken files
     for stream in (proc.stdout, proc.stderr):
         assert "ZQX" not in stream and SENTINEL_UID_ROOT not in stream

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import Corpus, build_corpus
+from adversarial import Corpus
 from conftest_adversarial import (
     CORPUS_FILES,
     KEY,
@@ -30,6 +30,7 @@ from conftest_adversarial import (
     dciodvfy_errors,
     normalise_error,
     run_scrub,
+    session_corpus,
 )
 from dcmscrub.profile import load_profile
 
@@ -46,14 +47,15 @@ SAMPLE_TO_SCRUB = sorted(f["path"] for f in SAMPLE_DICOM if f["expected"] == "de
 KNOWN_UNSURE = frozenset(
     {
         normalise_error(
-            "Error - Attribute present when condition unsatisfied (which may not be present otherwise) "
-            "Type 1C Conditional Element=<ClinicalTrialProtocolEthicsCommitteeName> Module=<ClinicalTrialSubject>"
+            "Error - Attribute present when condition unsatisfied (which may not be present otherwise)"
+            " Type 1C Conditional Element=<ClinicalTrialProtocolEthicsCommitteeName>"
+            " Module=<ClinicalTrialSubject>"
         ),
     }
 )
-"""New errors that may come from Table E.1-1 itself rather than from the engine: (0012,0081)
-ClinicalTrialProtocolEthicsCommitteeName is D (a dummy must stay) while (0012,0082) ...ApprovalNumber,
-the attribute its Type 1C condition names, is X. test_ethics_committee_name_condition tracks it."""
+"""A conflict between Table E.1-1 and PS3.3: (0012,0081) ClinicalTrialProtocolEthicsCommitteeName is
+D while (0012,0082) ...ApprovalNumber, which its Type 1C condition names, is X. The engine removes the
+name when the number is gone (iod.PRESENT_ONLY_WITH); test_ethics_committee_name_condition checks it."""
 
 
 @functools.cache
@@ -114,7 +116,7 @@ def test_sample_output_adds_no_dciodvfy_error(
 @pytest.fixture(scope="session")
 def dv_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     try:
-        return build_corpus(tmp_path_factory.mktemp("dv-adversarial") / "corpus")
+        return session_corpus(tmp_path_factory)
     except FileNotFoundError:
         pytest.skip("../shared/reference/annex_e.json is absent")
 
@@ -153,15 +155,10 @@ def test_corpus_output_adds_no_dciodvfy_error(
     dv_corpus_runs: dict[str, Run], profile: str, name: str
 ) -> None:
     source, out = _corpus_case(dv_corpus_runs, profile, name)
-    new = _new_errors(source, out) - KNOWN_UNSURE
+    new = _new_errors(source, out)
     assert not new, f"{name} under {profile}: dciodvfy reports new errors:\n" + "\n".join(sorted(new))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Table E.1-1 conflict? (0012,0081) is D, (0012,0082) is X, so the dummy Name is left "
-    "without the Approval Number its Type 1C condition needs; unsure it is the engine's to fix",
-)
 @pytest.mark.parametrize("profile", BUILTIN_PROFILES)
 def test_ethics_committee_name_condition(dv_corpus_runs: dict[str, Run], profile: str) -> None:
     source, out = _corpus_case(dv_corpus_runs, profile, "top_level/explicit_le.dcm")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from pydicom._dicom_dict import DicomDictionary
 from pydicom.datadict import keyword_dict
 
 from dcmscrub.profile import OPTIONS, read_table_text
@@ -187,6 +188,26 @@ EXTRA_DESCRIPTORS: frozenset[int] = _tags(
     "DimensionDescriptionLabel",
     "FrameLabel",
 )
+
+# Words that mark an attribute outside the table as text people type (E.1.1: "descriptors").
+FREE_TEXT_WORDS = ("Description", "Comment", "Label", "Text", "Note", "Remark", "Explanation", "Reason")
+FREE_TEXT_VRS = frozenset({"LO", "LT", "ST", "UT", "SH", "UC"})
+
+
+@functools.cache
+def free_text_tags() -> frozenset[int]:
+    """Public attributes outside Table E.1-1 that hold typed text: the curated list above, every
+    person name (PN), and every LO/LT/ST/UT/SH/UC attribute whose keyword says description,
+    comment, label, text, note, remark, explanation or reason."""
+    listed = set(load_table().by_tag)
+    found = set(EXTRA_DESCRIPTORS)
+    for tag, (vr, _vm, _name, _retired, keyword) in DicomDictionary.items():
+        if tag in listed or (tag >> 16) in (0x0000, 0x0002):
+            continue
+        if vr == "PN" or (vr in FREE_TEXT_VRS and any(w in keyword for w in FREE_TEXT_WORDS)):
+            found.add(tag)
+    return frozenset(found)
+
 
 # Free text of overlays and curves (repeating groups): the same treatment, and also cleaned
 # (rather than removed) with clean-graphics. Keys are the element number inside the group.

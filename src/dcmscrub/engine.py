@@ -31,9 +31,9 @@ from dcmscrub import __version__, iod
 from dcmscrub.annex_e import (
     CURVE_TEXT_ELEMENTS,
     DATE_VRS,
-    EXTRA_DESCRIPTORS,
     EXTRA_UIDS,
     OVERLAY_TEXT_ELEMENTS,
+    free_text_tags,
     load_safe_private,
     load_table,
 )
@@ -56,6 +56,7 @@ _BINARY_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
 _NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "DS", "IS"})
 _VR_MAX = {"AE": 16, "CS": 16, "LO": 64, "PN": 64, "SH": 16, "LT": 10240, "ST": 1024, "UC": 64, "UT": 64}
 _DUMMY_TEXT = "REMOVED"
+_NO_STAR_VRS = frozenset({"CS", "UR"})
 _DUMMY_BY_VR: dict[str, Any] = {
     "AE": _DUMMY_TEXT,
     "AS": "000D",
@@ -177,6 +178,7 @@ class Plan:
         self._public_rules = [r for r in profile.rules if r.selector.kind != "private"]
         self._private_rules = [r for r in profile.rules if r.selector.kind == "private"]
         self._cache: dict[int, tuple[str, Rule | None]] = {}
+        self._free_text = free_text_tags()
         self.clean_descriptors = "clean-descriptors" in self.options
         self.clean_graphics = "clean-graphics" in self.options
         if "retain-long-full-dates" in self.options:
@@ -207,7 +209,7 @@ class Plan:
             return _CODE_TO_ACTION.get(code, code), None
         if tag in EXTRA_UIDS:
             return ("keep" if "retain-uids" in self.options else "uid"), None
-        if tag in EXTRA_DESCRIPTORS:
+        if tag in self._free_text:
             return _DESCRIPTOR, None
         try:
             vr = dictionary_VR(tag)
@@ -357,6 +359,9 @@ class _Scrubber:
             group, elem = tag >> 16, tag & 0xFFFF
             if group & 1:
                 self._private(ds, tag, group, elem, private_blocks, kept_blocks, parent, present)
+            elif group == 0x0000 and parent is None:
+                del ds[tag]  # a command set (PS3.7) has no place in a stored object
+                self.actions["remove"] += 1
             elif elem == 0 and group != 0x0002:
                 del ds[tag]  # group lengths would be wrong after the changes; they are optional
                 self.actions["remove"] += 1
@@ -365,6 +370,9 @@ class _Scrubber:
             else:
                 action, rule = self.plan.public_action(tag)
                 self._apply(ds, tag, action, rule, parent, present, mode)
+        for dependent, condition in iod.PRESENT_ONLY_WITH.items():
+            if dependent in ds._dict and condition not in ds._dict:
+                self._remove(ds, dependent)
         # a Private Creator stays only if an element of its block stayed (PS3.15 E.3.10)
         for (group, block), _creator in private_blocks.items():
             if (group, block) not in kept_blocks:
@@ -497,7 +505,7 @@ class _Scrubber:
         if vr == "SQ":
             return "clean-sequence"
         if vr in _BINARY_VRS:
-            return "keep"  # overlay/curve bitmaps under clean-graphics: nothing to clean in bits
+            return "remove"  # bytes cannot be cleaned (overlay and curve data are handled apart)
         return "clean"
 
     def _remove(self, ds: Dataset, tag: int) -> None:
@@ -556,9 +564,13 @@ class _Scrubber:
             if elem.VR in DATE_VRS:
                 self._shift(ds, tag, vr, rule, mode)
             return
-        values = [self.cleaner.clean(str(v)) for v in _strings(elem)]
+        original = _strings(elem)
+        values = [self.cleaner.clean(v) for v in original]
         if elem.VR == "PN":
             values = [v if v.strip("*^ =") else "" for v in values]
+        elif elem.VR in _NO_STAR_VRS and values != original:
+            # a code or an AE title cannot hold the redaction mark: a dummy instead
+            values = [_DUMMY_BY_TAG.get(tag, _DUMMY_BY_VR[elem.VR])]
         elem.value = _as_value(values)
         self.actions["clean"] += 1
 

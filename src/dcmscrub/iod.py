@@ -136,6 +136,8 @@ def _nested(tag: int, parent: int, item_has: frozenset[int]) -> str:
         return "1"  # the value of a TEXT content item (PS3.3 C.17.3)
     if kw == "SegmentLabel" and pkw == "SegmentSequence":
         return "1"  # Segmentation Image module
+    if kw in ("LUTLabel", "LUTExplanation") and pkw == "RealWorldValueMappingSequence":
+        return "1"  # Real World Value Mapping item macro (PS3.3 C.7.6.16.2.11)
     if kw == "RequestedProcedureDescription" and pkw == "ReferencedRequestSequence":
         return "2"  # SR Document General module
     if kw in ("TreatmentMachineName",) and pkw in (
@@ -189,5 +191,18 @@ _KEYWORD_OF: dict[int, str] = {
         "IonBeamSequence",
         "TreatmentMachineSequence",
         "ReviewerName",
+        "LUTLabel",
+        "LUTExplanation",
+        "RealWorldValueMappingSequence",
     )
+}
+
+
+# Type 1C attributes that may be present only when another one is (PS3.3): when de-identification
+# removes the condition, the dependent goes too, or the object would gain a validation error.
+PRESENT_ONLY_WITH: dict[int, int] = {
+    # C.7.1.3 Clinical Trial Subject: the committee's name goes with its approval number
+    _tag("ClinicalTrialProtocolEthicsCommitteeName"): _tag(
+        "ClinicalTrialProtocolEthicsCommitteeApprovalNumber"
+    ),
 }
