@@ -122,3 +122,40 @@ def test_exit_code_table_matches_the_code() -> None:
     root_help = CliRunner().invoke(app, ["--help"]).output
     for code in EXIT_CODE_MEANINGS:
         assert re.search(rf"^\s*{int(code)}\s", root_help, re.M), code
+
+
+def test_a_plain_wheel_ships_the_profiles_and_the_command(tmp_path: Path) -> None:
+    """`pip install .` (not editable) must carry the built-in profiles and tables."""
+    import zipfile
+
+    pytest.importorskip("hatchling")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    wheel = next(tmp_path.glob("dcmscrub-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in (
+        "basic.yaml",
+        "research-longitudinal.yaml",
+        "limited-data-set.yaml",
+        "table-e1-1.yaml",
+        "table-e3-10-1.yaml",
+    ):
+        assert f"dcmscrub/profiles/{needed}" in names, needed
+    assert "dcmscrub/py.typed" in names
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "dcmscrub = dcmscrub.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -380,3 +380,40 @@ def test_a_signal_stops_cleanly_with_its_exit_code(
     events = [json.loads(x)["event"] for x in log.read_text().splitlines()]
     assert events[0] == "run_start" and events[-1] == "run_end"
     assert verify_log([log]).ok
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_log_that_fills_up_stops_the_run_and_leaves_no_unlogged_output(
+    tmp_path: Path, sample_copy: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    import errno
+
+    from dcmscrub import runner
+    from dcmscrub.errors import AuditWriteError
+
+    make_many(sample_copy / "many", 30)
+    real = runner.AuditLog
+
+    class FillingLog(real):  # type: ignore[misc, valid-type]
+        """The disk fills up after the run_start and four file records (a fault-injection seam)."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            budget = {"left": 5}
+
+            def write(fd: int, data: bytes) -> int:
+                if budget["left"] <= 0:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                budget["left"] -= 1
+                return os.write(fd, data)
+
+            super().__init__(*args, fault_injection_write=write, **kwargs)  # type: ignore[misc]
+
+    monkeypatch.setattr(runner, "AuditLog", FillingLog)
+    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
+    with pytest.raises(AuditWriteError) as info:
+        scrub([sample_copy], out, log=log, jobs=jobs)
+    assert info.value.exit_code == 74
+    logged = {json.loads(x).get("output") for x in log.read_text().splitlines()} - {None}
+    on_disk = {str(p.relative_to(out)) for p in dcm_files(out)}
+    assert on_disk == logged  # every output on disk has its record; nothing else was kept
+    assert len(on_disk) < 40

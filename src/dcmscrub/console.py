@@ -51,6 +51,7 @@ REASONS = {
     "io_error": "I/O error",
     "internal": "internal error (a bug; run with --debug)",
     "worker_died": "worker process died (out of memory?)",
+    "not_logged": "output taken back: its audit record could not be written",
 }
 
 

@@ -381,9 +381,9 @@ def scrub_tree(
         stop = _Stop()
         with _signals(stop):
             for result in _run_all(items, settings, jobs, stop):
-                _account(summary, result)
                 if audit is not None:
-                    _log_file(audit, summary, result, stop)
+                    _log_file(audit, summary, result, stop, out)
+                _account(summary, result)
                 if on_result is not None:
                     on_result(result)
         _finish(summary, stop)
@@ -558,8 +558,9 @@ def _account(summary: RunSummary, result: FileResult) -> None:
         summary.problems.append(result)
 
 
-def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _Stop) -> None:
+def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _Stop, out: Path) -> None:
     if stop.fatal is not None:
+        _unlog(result, out)
         return
     try:
         audit.append(
@@ -579,10 +580,19 @@ def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _S
         )
     except AuditWriteError as exc:
         stop.fatal = exc  # no work goes unlogged: hand out no further file
+        _unlog(result, out)
     if result.code == "disk_full" and stop.fatal is None:
         stop.fatal = StorageError(
             "the output disk is full; the run stopped", hint="free space, then run again"
         )
+
+
+def _unlog(result: FileResult, out: Path) -> None:
+    """Take back an output whose record could not be written: no work goes unlogged."""
+    if result.outcome == "written" and result.output:
+        with contextlib.suppress(FileNotFoundError):
+            (out / result.output).unlink()
+        result.outcome, result.code = "failed", "not_logged"
 
 
 def _finish(summary: RunSummary, stop: _Stop) -> None:
