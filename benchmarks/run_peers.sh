@@ -7,7 +7,9 @@
 #       ways: dcmscrub (-j 1, plain), dcmscrub-enc (-j 1, age-encrypted), dcmscrub-j2 (-j 2, plain)
 #   benchmarks/run_peers.sh setup      only the setup: apt packages (if missing), $BENCH_HOME/venv with
 #                                      the peers, peers.sh --versions, the 4 corpora, bench keys
-#   benchmarks/run_peers.sh mixed      check_mixed.py on mixed-ts, all peers plus dcmscrub
+#   benchmarks/run_peers.sh mixed      check_mixed.py on mixed-ts, all peers plus dcmscrub, then a
+#                                      dcmscrub-only pass per file (reason codes, PHI left in outputs)
+#   benchmarks/run_peers.sh mixed-dcmscrub   only that dcmscrub pass
 #   benchmarks/run_peers.sh rss        peak RSS of dcmscrub on big-multiframe: -j 1 on the tree, -j 1 on
 #                                      the 524 MB file alone, -j 2 on the tree (per-process VmHWM)
 #   benchmarks/run_peers.sh profile [CORPUS] [dcmscrub args...]
@@ -20,6 +22,8 @@
 # dcmscrub is $DCMSCRUB (default $REPO/.venv/bin/dcmscrub, an editable install of src/). Every
 # dcmscrub run appends to the audit log $DCMSCRUB_LOG (default $BENCH_HOME/audit.jsonl). Keys made
 # once: $BENCH_HOME/bench.key (age identity; recipient in bench.recipient), $BENCH_HOME/linkage.key.
+# FREEZE=1 runs a snapshot of src/dcmscrub instead (for long runs while src/ is being edited); each
+# result folder holds src.sha256 + src.tar.gz of the code that ran and warns if it changed meanwhile.
 # Results: $BENCH_HOME/results/<stamp>/summary.md (bench), mixed-<stamp>/mixed.md, rss-<stamp>/rss.md,
 # $BENCH_HOME/prof/<corpus>-<stamp>.{txt,summary.txt}. The machine is noisy: compare tools within one run.
 set -euo pipefail
@@ -29,6 +33,7 @@ REPO="$(cd "$HERE/.." && pwd)"
 BENCH_HOME="${BENCH_HOME:-$REPO/.bench}"
 BENCH_SHARED="${BENCH_SHARED:-$REPO/../shared/bench}"
 DCMSCRUB="${DCMSCRUB:-$REPO/.venv/bin/dcmscrub}"
+DCMSCRUB_PY="$(dirname "$DCMSCRUB")/python"  # the interpreter of that install (profile, FREEZE)
 DCMSCRUB_LOG="${DCMSCRUB_LOG:-$BENCH_HOME/audit.jsonl}"
 export BENCH_HOME DCMSCRUB_LOG
 VENV="$BENCH_HOME/venv"
@@ -54,13 +59,14 @@ timed() {  # timed LABEL CMD...: run CMD, report its wall time
 
 # The team edits src/ while benchmarks run: record which source each result comes from (no git
 # needed), and say loudly when it changed during a run (the numbers then mix two versions).
+SRC_ROOT="$REPO/src"  # where the dcmscrub package that runs lives (a frozen copy with FREEZE=1)
 src_fingerprint() {
-  (cd "$REPO/src" && find dcmscrub -type f \( -name '*.py' -o -name '*.yaml' \) | LC_ALL=C sort | xargs sha256sum)
+  (cd "$SRC_ROOT" && find dcmscrub -type f \( -name '*.py' -o -name '*.yaml' \) | LC_ALL=C sort | xargs sha256sum)
 }
 record_source() {  # record_source DIR: per-file hashes and a copy of the source, for line numbers later
   mkdir -p "$1"
   src_fingerprint >"$1/src.sha256"
-  tar -C "$REPO/src" -czf "$1/src.tar.gz" --exclude=__pycache__ dcmscrub
+  tar -C "$SRC_ROOT" -czf "$1/src.tar.gz" --exclude=__pycache__ dcmscrub
   say "source $(sha256sum <"$1/src.sha256" | cut -c1-16) recorded in $1/src.sha256 (copy: src.tar.gz)"
 }
 check_source() {  # check_source DIR: compare with what record_source saw
@@ -128,6 +134,29 @@ setup_base() {  # what every mode needs
   setup_apt
   setup_venv
   setup_keys
+  [[ "${FREEZE:-0}" == 1 ]] && freeze_source
+  return 0
+}
+
+# FREEZE=1: run a copy of src/dcmscrub taken now (by the main venv's python, PYTHONPATH first), so
+# that edits made to src/ while a long run is going do not mix two versions into one table.
+freeze_source() {
+  local fp dir
+  fp="$(src_fingerprint | sha256sum | cut -c1-16)"
+  dir="$BENCH_HOME/frozen/$fp"
+  if [[ ! -x "$dir/dcmscrub.sh" ]]; then
+    mkdir -p "$dir"
+    tar -C "$REPO/src" --exclude=__pycache__ -cf - dcmscrub | tar -C "$dir" -xf -
+    printf '#!/bin/sh\nPYTHONPATH=%q${PYTHONPATH:+:$PYTHONPATH} exec %q -m dcmscrub "$@"\n' \
+      "$dir" "$DCMSCRUB_PY" >"$dir/dcmscrub.sh"
+    chmod +x "$dir/dcmscrub.sh"
+  fi
+  "$dir/dcmscrub.sh" --version >/dev/null || die "the frozen copy in $dir does not run"
+  (cd /tmp && PYTHONPATH="$dir" "$DCMSCRUB_PY" -c 'import dcmscrub, sys; sys.exit(not dcmscrub.__file__.startswith(sys.argv[1]))' "$dir") \
+    || die "the frozen copy in $dir is not the one imported"
+  DCMSCRUB="$dir/dcmscrub.sh"
+  SRC_ROOT="$dir"
+  say "FREEZE=1: running the copy of src/dcmscrub in $dir"
 }
 
 setup_all() {
@@ -166,8 +195,102 @@ run_mixed_mode() {
   setup_corpora mixed-ts
   local res="$BENCH_HOME/results/mixed-$(stamp)"
   record_source "$res"
-  "$PY" "$BENCH_SHARED/check_mixed.py" --results "$res" --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt)" "$@"
+  # no --quiet here: the harness quotes the last error line of each run
+  "$PY" "$BENCH_SHARED/check_mixed.py" --results "$res" \
+    --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt | sed 's/ --quiet//')" "$@"
+  # check_mixed.py counts dcmscrub's .dcmscrub/ state files (lock, root-id) as unreadable outputs,
+  # so it reports "ok-but-unreadable" and "+out" for every file. This pass looks at dcmscrub alone.
+  mixed_dcmscrub_per_file "$res" | tee "$res/dcmscrub-per-file.md"
   check_source "$res"
+}
+
+# Per file of mixed-ts: can pydicom read it, what did dcmscrub do (outcome and reason code from
+# --json), are the outputs (not .dcmscrub/) readable, de-identified (PatientIdentityRemoved=YES),
+# and free of the input's PatientName/PatientID/AccessionNumber bytes; then the whole tree at once.
+mixed_dcmscrub_per_file() {
+  "$PY" - "$1" "$BENCH_HOME/corpus/mixed-ts" "$DCMSCRUB" "$LINKAGE" <<'EOF'
+import json, os, shutil, subprocess, sys, tempfile, warnings
+from pathlib import Path
+
+import pydicom
+
+warnings.simplefilter("ignore")
+res, src, dcmscrub, linkage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+man = json.loads((src.parent / "mixed-ts.manifest.json").read_text())
+
+
+def pydicom_reads(path):
+    err = "?"
+    for force in (False, True):
+        try:
+            ds = pydicom.dcmread(path, force=force)
+            if len(ds) == 0:
+                return "empty dataset", None
+            for elem in ds.iterall():  # touch every value: some files fail lazily
+                elem.value
+            return ("yes" if not force else "force=True"), ds
+        except Exception as exc:  # noqa: BLE001
+            err = type(exc).__name__
+    return f"no ({err})", None
+
+
+def scrub(inp, out):
+    p = subprocess.run([dcmscrub, "scrub", str(inp), "--out", str(out), "--no-encrypt", "-j", "1",
+                        "--linkage-key", linkage, "--json"], capture_output=True, text=True)
+    try:
+        summary = json.loads(p.stdout)
+    except ValueError:
+        summary = {}
+    outs = [Path(d) / f for d, _, fs in os.walk(out) for f in fs if ".dcmscrub" not in Path(d).parts]
+    return p, summary, outs
+
+
+def phi_values(ds):
+    vals = []
+    for kw in ("PatientName", "PatientID", "AccessionNumber"):
+        v = str(ds.get(kw, "") or "").strip()
+        if len(v) >= 4:
+            vals.append(v.encode("latin-1", "replace"))
+    return vals
+
+
+rows = []
+tmp = Path(tempfile.mkdtemp(prefix="mixed-dcmscrub-"))
+try:
+    for f in man["files"]:
+        one = tmp / "one"
+        shutil.rmtree(one, ignore_errors=True)
+        (one / "in" / f["path"]).parent.mkdir(parents=True)
+        shutil.copy2(src / f["path"], one / "in" / f["path"])
+        reads, ds_in = pydicom_reads(src / f["path"])
+        p, summary, outs = scrub(one / "in", one / "out")
+        counts = [k for k, v in summary.get("counts", {}).items() if v and k != "total"]
+        problems = ",".join(summary.get("problems", {})) or "-"
+        out_state = "-"
+        if outs:
+            try:
+                o = pydicom.dcmread(outs[0])
+                raw = outs[0].read_bytes()
+                leaks = [v.decode("latin-1") for v in phi_values(ds_in) if v in raw] if ds_in is not None else []
+                out_state = f"readable, PatientIdentityRemoved={o.get('PatientIdentityRemoved', '')}"
+                out_state += f", LEAK {leaks}" if leaks else ""
+            except Exception as exc:  # noqa: BLE001
+                out_state = f"UNREADABLE ({type(exc).__name__})"
+        crash = " CRASH" if p.returncode not in (0, 3) else ""
+        rows.append((f["path"], f["kind"], f.get("ts") or "-", reads, f"{p.returncode}{crash}",
+                     ",".join(counts) or "-", problems, out_state))
+    p, summary, outs = scrub(src, tmp / "whole")
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("### dcmscrub on mixed-ts, file by file (each file alone in a tree; outputs exclude .dcmscrub/)\n")
+print("| file | kind | transfer syntax | pydicom reads it | exit | outcome | reason | output |")
+print("|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+print(f"\nWhole tree in one run: exit {p.returncode}, {len(outs)} outputs; "
+      f"counts {summary.get('counts')}; problems {summary.get('problems')}")
+EOF
 }
 
 # Run a command, print GNU time's "%M KB %e s" (the largest single process: with -j 1 all work is in
@@ -263,8 +386,10 @@ run_profile_mode() {
   record_source "$prof/$corpus-$s.src"
   rm -rf "$out"
   # python -m dcmscrub is what the dcmscrub console script runs; -j 1 keeps all work in one process
-  "$VENV/bin/py-spy" record --idle --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
-    "$(dirname "$DCMSCRUB")/python" -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
+  local pypath="${PYTHONPATH:-}"
+  [[ "$SRC_ROOT" != "$REPO/src" ]] && pypath="$SRC_ROOT${pypath:+:$pypath}"  # FREEZE=1
+  PYTHONPATH="$pypath" "$VENV/bin/py-spy" record --idle --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
+    "$DCMSCRUB_PY" -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
     --quiet -j 1 --no-encrypt --linkage-key "$LINKAGE" "$@"
   rm -rf "$out"
   "$PY" - "$prof/$corpus-$s.txt" "$REPO/src" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
@@ -355,6 +480,9 @@ case "$mode" in
   bench) (($#)) && shift; setup_all; run_bench_mode "$@" ;;
   --*) setup_all; run_bench_mode "$@" ;;  # options only: bench mode
   mixed) shift; setup_base; run_mixed_mode "$@" ;;
+  mixed-dcmscrub)  # only the dcmscrub per-file pass of 'mixed' (no peers; a few seconds)
+    shift; setup_base; setup_corpora mixed-ts; r="$BENCH_HOME/results/mixed-dcmscrub-$(stamp)"; record_source "$r"
+    mixed_dcmscrub_per_file "$r" | tee "$r/dcmscrub-per-file.md"; check_source "$r" ;;
   rss) shift; setup_base; run_rss_mode ;;
   profile) shift; setup_base; run_profile_mode "$@" ;;
   all) shift; setup_all; run_bench_mode "$@"; run_mixed_mode; run_rss_mode ;;

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydicom.datadict import dictionary_VR, keyword_dict, repeater_has_tag
-from pydicom.dataelem import DataElement
+from pydicom.dataelem import DataElement, convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
@@ -192,12 +192,21 @@ class Plan:
             table.codes["basic"],
             *(table.codes[o] for o in sorted(self.options) if o in table.codes),
         ]
+        # whose text may be cleaned decides whether the subject's names and IDs are gathered first
+        self.may_clean = (
+            "C" in self._table_codes.values()
+            or self.clean_descriptors
+            or self.clean_graphics
+            or "clean-structured-content" in self.options
+            or any(r.action == "clean" for r in profile.rules)
+        )
 
     def public_action(self, tag: int) -> tuple[str, Rule | None]:
         """The static action for a public element (before per-object resolution)."""
-        hit = self._cache.get(tag)
+        key = int(tag)
+        hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[tag] = self._resolve_public(tag)
+            hit = self._cache[key] = self._resolve_public(key)
         return hit
 
     def _resolve_public(self, tag: int) -> tuple[str, Rule | None]:
@@ -324,7 +333,7 @@ class _Scrubber:
     @property
     def cleaner(self) -> Cleaner:
         if self._cleaner is None:
-            raise InternalError("cleaner used before the subject was gathered")
+            raise InternalError("cleaner used before the subject was gathered (Plan.may_clean is wrong)")
         return self._cleaner
 
     def gather_subject(self) -> None:
@@ -354,16 +363,17 @@ class _Scrubber:
         present = frozenset(int(t) for t in tags)
         private_blocks: dict[tuple[int, int], str] = {}
         kept_blocks: set[tuple[int, int]] = set()
-        for raw_tag in tags:
-            tag = int(raw_tag)
+        for tag in tags:
+            # ``tag`` stays the BaseTag key of ds._dict: looking it up again hits by identity
+            # (an int would go through BaseTag.__eq__, in Python, on every lookup)
             group, elem = tag >> 16, tag & 0xFFFF
             if group & 1:
                 self._private(ds, tag, group, elem, private_blocks, kept_blocks, parent, present)
             elif group == 0x0000 and parent is None:
-                del ds[tag]  # a command set (PS3.7) has no place in a stored object
+                del ds._dict[_key(tag)]  # a command set (PS3.7) has no place in a stored object
                 self.actions["remove"] += 1
             elif elem == 0 and group != 0x0002:
-                del ds[tag]  # group lengths would be wrong after the changes; they are optional
+                del ds._dict[_key(tag)]  # group lengths would be wrong after the changes; they are optional
                 self.actions["remove"] += 1
             elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
                 self._repeating(ds, tag, group, elem, parent, present, mode)
@@ -378,7 +388,7 @@ class _Scrubber:
             if (group, block) not in kept_blocks:
                 creator_tag = (group << 16) | block
                 if creator_tag in ds._dict:
-                    del ds[creator_tag]
+                    del ds._dict[BaseTag(creator_tag)]
                     self.actions["remove"] += 1
 
     def _private(
@@ -393,16 +403,16 @@ class _Scrubber:
         present: frozenset[int],
     ) -> None:
         if 0x0010 <= elem <= 0x00FF:
-            blocks[(group, elem)] = str(ds[tag].value or "").strip(" \x00")
+            blocks[(group, elem)] = str(_elem(ds, tag).value or "").strip(" \x00")
             return
         if elem < 0x1000:
-            del ds[tag]  # (gggg,0001-000F) and unreserved (gggg,01xx-0Fxx) cannot be private data
+            del ds._dict[_key(tag)]  # (gggg,0001-000F) and unreserved (gggg,01xx-0Fxx) cannot be private data
             self.actions["remove"] += 1
             return
         block = elem >> 8
         creator = blocks.get((group, block))
         if creator is None and ((group << 16) | block) in ds._dict:
-            creator = str(ds[(group << 16) | block].value or "").strip(" \x00")
+            creator = str(_elem(ds, (group << 16) | block).value or "").strip(" \x00")
             blocks[(group, block)] = creator
         action, rule = self.plan.private_action(creator, group, elem & 0xFF)
         if action != "remove":
@@ -509,14 +519,14 @@ class _Scrubber:
         return "clean"
 
     def _remove(self, ds: Dataset, tag: int) -> None:
-        del ds[tag]
+        del ds._dict[_key(tag)]
         self.actions["remove"] += 1
 
     def _keep(self, ds: Dataset, tag: int, mode: str) -> None:
         raw = ds._dict[BaseTag(tag)]
         vr = raw.VR if raw.VR is not None else _dictionary_vr(tag)
         if vr == "SQ":
-            elem = ds[tag]
+            elem = _elem(ds, tag)
             if elem.VR == "SQ":
                 for item in elem.value:
                     self.walk(item, tag, mode)
@@ -526,7 +536,7 @@ class _Scrubber:
         self.actions["keep"] += 1
 
     def _keep_date(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if vr in DATE_VRS and any(not valid_date(v, vr) for v in _strings(elem) if v):
             self._invalid_date(ds, tag, elem)  # never pass an invalid date value through
             return
@@ -537,14 +547,16 @@ class _Scrubber:
         self.actions["invalid-date"] += 1
 
     def _empty(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
-        elem.value = [] if elem.VR == "SQ" else (b"" if elem.VR in _BINARY_VRS else "")
-        if elem.VR in _NUMBER_VRS - {"DS", "IS"} or elem.VR == "AT":
-            elem.value = None
+        # a new empty element: the old value is never decoded
+        vr = vr or "UN"
+        value: Any = [] if vr == "SQ" else (b"" if vr in _BINARY_VRS else "")
+        if vr in _NUMBER_VRS - {"DS", "IS"} or vr == "AT":
+            value = None
+        ds._dict[BaseTag(tag)] = DataElement(tag, vr, Sequence() if vr == "SQ" else value)
         self.actions["empty"] += 1
 
     def _dummy(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if elem.VR == "SQ":
             for item in elem.value:
                 self.walk(item, tag, "dummy")
@@ -559,7 +571,7 @@ class _Scrubber:
         self.actions["dummy"] += 1
 
     def _clean(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if elem.VR not in _TEXT_VRS:
             if elem.VR in DATE_VRS:
                 self._shift(ds, tag, vr, rule, mode)
@@ -575,12 +587,12 @@ class _Scrubber:
         self.actions["clean"] += 1
 
     def _clean_sequence(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        for item in ds[tag].value:
+        for item in _elem(ds, tag).value:
             self.walk(item, tag, "clean")
         self.actions["clean"] += 1
 
     def _uid(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if elem.VR != "UI":
             self._remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
             return
@@ -588,7 +600,7 @@ class _Scrubber:
         self.actions["uid"] += 1
 
     def _shift(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if elem.VR not in DATE_VRS:
             self.actions["keep"] += 1
             return
@@ -608,7 +620,7 @@ class _Scrubber:
         self.actions["shift"] += 1
 
     def _pseudonym(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if tag == _PATIENT_ID:
             elem.value = self.p.patient_id(self.patient_id, self.issuer)
         elif tag == _TAG["PatientName"]:
@@ -627,7 +639,7 @@ class _Scrubber:
     def _replace(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
         if rule is None or rule.value is None:
             raise InternalError("replace without a value")
-        elem = ds[tag]
+        elem = _elem(ds, tag)
         if elem.VR in _BINARY_VRS:
             elem.value = rule.value.encode("utf-8")
         else:
@@ -691,11 +703,38 @@ def _as_value(values: list[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else values
 
 
+def _key(tag: int) -> BaseTag:
+    # a BaseTag taken from ds._dict finds its entry by identity; a new one goes through __eq__
+    return tag if isinstance(tag, BaseTag) else BaseTag(tag)
+
+
+def _elem(ds: Dataset, tag: int) -> DataElement:
+    """``ds[tag]`` without Dataset.__getitem__'s overhead: decode a raw element once, keep it."""
+    key = _key(tag)
+    elem = ds._dict[key]
+    if isinstance(elem, DataElement):
+        return elem
+    decoded = convert_raw_data_element(elem, encoding=ds._character_set, ds=ds)
+    ds._dict[key] = decoded
+    return decoded
+
+
+def _peek(ds: Dataset, tag: int) -> DataElement:
+    """An element's decoded value without storing the decoded form in ``ds``: an element left
+    raw is written out again without being re-encoded (see dicomfile.encode_dataset)."""
+    elem = ds._dict[BaseTag(tag)]
+    if isinstance(elem, DataElement):
+        return elem
+    return convert_raw_data_element(elem, encoding=ds._character_set, ds=ds)
+
+
 def _text_of(ds: Dataset, tag: int) -> str:
     """A top-level text value as str ('' when absent or empty); never raises on bad data."""
+    if tag not in ds._dict:
+        return ""
     try:
-        elem = ds.get(tag)
-        if elem is None or elem.value is None:
+        elem = _peek(ds, tag)
+        if elem.value is None:
             return ""
         value = elem.value
         if isinstance(value, MultiValue | list):
@@ -706,11 +745,13 @@ def _text_of(ds: Dataset, tag: int) -> str:
 
 
 def _values(ds: Dataset, tag: int) -> list[str]:
+    if tag not in ds._dict:
+        return []
     try:
-        elem = ds.get(tag)
+        elem = _peek(ds, tag)
     except Exception:
         return []
-    if elem is None or elem.VR == "SQ":
+    if elem.VR == "SQ":
         return []
     return [v for v in _strings(elem) if v]
 
@@ -738,7 +779,8 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
     old_ids = (_text_of(ds, _STUDY_UID), _text_of(ds, _SERIES_UID), _text_of(ds, _SOP_INSTANCE))
     if profile.burned_in == "quarantine" and _text_of(ds, _BURNED_IN).upper() == "YES":
         return FileReport(scrubber.patient_code, *old_ids, quarantine="burned_in_annotation")
-    scrubber.gather_subject()
+    if plan.may_clean:
+        scrubber.gather_subject()
     scrubber.walk(ds, None, "normal")
     _mark(ds, plan)
     _fix_file_meta(ds)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from dcmscrub.atomic import OutputExistsError, atomic_output
+from dcmscrub.atomic import OutputExistsError, atomic_output, fsync_dir
 from dcmscrub.audit import AuditLog, new_run_id, operator_info, tool_versions
 from dcmscrub.container import AgeWriter, X25519Recipient
 from dcmscrub.crypt_files import DecryptResult, DecryptSummary, decrypt_paths
@@ -81,6 +81,7 @@ class RunSummary:
     ephemeral_key: bool = False
     encrypted: bool = True
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
+    written: list[str] = field(default_factory=list)  # output paths (relative) written by this run
     recovered_temps: int = 0
 
     def to_json(self) -> dict[str, Any]:
@@ -198,7 +199,8 @@ class _Worker:
         if folder not in self._made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(folder)
-        with atomic_output(final, overwrite=self.s.overwrite, tag=self.s.temp_tag) as raw:
+        # each file is fsynced before its rename; the folders are fsynced once per run (_sync_dirs)
+        with atomic_output(final, overwrite=self.s.overwrite, tag=self.s.temp_tag, sync_dir=False) as raw:
             sink = _HashingWriter(raw)
             stream = cast(BinaryIO, sink)  # write/tell/flush: all pydicom and AgeWriter use
             if self.s.encrypt:
@@ -387,6 +389,7 @@ def scrub_tree(
                 if on_result is not None:
                     on_result(result)
         _finish(summary, stop)
+        _sync_dirs(out, summary.written)
         if any(r.code == "worker_died" for r in summary.problems):
             sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
         summary.seconds = time.perf_counter() - started
@@ -556,6 +559,8 @@ def _account(summary: RunSummary, result: FileResult) -> None:
     summary.bytes_out += result.bytes_out
     if result.outcome in ("failed", "quarantined", "skipped"):
         summary.problems.append(result)
+    elif result.outcome == "written" and result.output:
+        summary.written.append(result.output)
 
 
 def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _Stop, out: Path) -> None:
@@ -585,6 +590,20 @@ def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _S
         stop.fatal = StorageError(
             "the output disk is full; the run stopped", hint="free space, then run again"
         )
+
+
+def _sync_dirs(out: Path, written: list[str]) -> None:
+    """Make the renames of this run durable: fsync every folder that gained an output (and the
+    folders above it, which may be new), once per run rather than once per file."""
+    folders: set[Path] = set()
+    for rel in written:
+        folder = (out / rel).parent
+        while folder not in folders and folder != out.parent:
+            folders.add(folder)
+            folder = folder.parent
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            fsync_dir(folder)
 
 
 def _unlog(result: FileResult, out: Path) -> None:
