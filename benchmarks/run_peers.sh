@@ -147,7 +147,8 @@ freeze_source() {
   if [[ ! -x "$dir/dcmscrub.sh" ]]; then
     mkdir -p "$dir"
     tar -C "$REPO/src" --exclude=__pycache__ -cf - dcmscrub | tar -C "$dir" -xf -
-    printf '#!/bin/sh\nPYTHONPATH=%q${PYTHONPATH:+:$PYTHONPATH} exec %q -m dcmscrub "$@"\n' \
+    # shellcheck disable=SC2016  # $PYTHONPATH and $@ are for the wrapper to expand
+    printf '#!/bin/sh\nPYTHONPATH=%q${PYTHONPATH:+:$PYTHONPATH} exec %q -P -m dcmscrub "$@"\n' \
       "$dir" "$DCMSCRUB_PY" >"$dir/dcmscrub.sh"
     chmod +x "$dir/dcmscrub.sh"
   fi
@@ -181,7 +182,8 @@ run_bench_mode() {
     esac
   done
   setup_corpora ct-series small-many
-  local res="$BENCH_HOME/results/$(stamp)"
+  local res
+  res="$BENCH_HOME/results/$(stamp)"
   record_source "$res"
   "$PY" "$BENCH_SHARED/run_bench.py" --results "$res" --corpus ct-series --corpus small-many --tools "$PEER_TOOLS" \
     --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt -j 1)" \
@@ -193,7 +195,8 @@ run_bench_mode() {
 
 run_mixed_mode() {
   setup_corpora mixed-ts
-  local res="$BENCH_HOME/results/mixed-$(stamp)"
+  local res
+  res="$BENCH_HOME/results/mixed-$(stamp)"
   record_source "$res"
   # no --quiet here: the harness quotes the last error line of each run
   "$PY" "$BENCH_SHARED/check_mixed.py" --results "$res" \
@@ -389,10 +392,13 @@ run_profile_mode() {
   local pypath="${PYTHONPATH:-}"
   [[ "$SRC_ROOT" != "$REPO/src" ]] && pypath="$SRC_ROOT${pypath:+:$pypath}"  # FREEZE=1
   PYTHONPATH="$pypath" "$VENV/bin/py-spy" record --idle --rate 250 --format raw -o "$prof/$corpus-$s.txt" -- \
-    "$DCMSCRUB_PY" -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
+    "$DCMSCRUB_PY" -P -m dcmscrub scrub "$BENCH_HOME/corpus/$corpus" --out "$out" \
     --quiet -j 1 --no-encrypt --linkage-key "$LINKAGE" "$@"
   rm -rf "$out"
-  "$PY" - "$prof/$corpus-$s.txt" "$REPO/src" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
+  # read source lines from the copy taken before the run (src/ may change meanwhile)
+  mkdir -p "$prof/$corpus-$s.src/tree"
+  tar -C "$prof/$corpus-$s.src/tree" -xzf "$prof/$corpus-$s.src/src.tar.gz"
+  "$PY" - "$prof/$corpus-$s.txt" "$prof/$corpus-$s.src/tree" <<'EOF' | tee "$prof/$corpus-$s.summary.txt"
 import collections, linecache, re, sys
 
 # py-spy raw lines: "frame;frame;...;leaf COUNT", frame = "func (file:line)"
@@ -424,7 +430,8 @@ PHASES = {
     "_mark": "engine: _mark + _fix_file_meta", "_fix_file_meta": "engine: _mark + _fix_file_meta",
     "compile_plan": "engine: compile_plan",
     "write_file": "write: prepare (ensure_file_meta, _give_vrs)",
-    "dcmwrite": "write: pydicom dcmwrite of the header",
+    "dcmwrite": "write: header encoding (pydicom)", "_write_part10": "write: header encoding (pydicom)",
+    "encode_dataset": "write: header encoding (pydicom)",
     "_copy_range": "write: pixel data copy (read side)",
     "_HashingWriter.write": "write: buffered write to temp file",
     "AgeWriter.__init__": "write: age encryption", "AgeWriter.write": "write: age encryption",

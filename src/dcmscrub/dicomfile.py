@@ -27,14 +27,21 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.errors import InvalidDicomError
 from pydicom.filebase import DicomBytesIO
 from pydicom.filereader import dcmread, read_dataset
-from pydicom.filewriter import dcmwrite, write_data_element, write_file_meta_info
+from pydicom.filewriter import dcmwrite, write_data_element
+from pydicom.multival import MultiValue
 from pydicom.uid import (
+    UID,
     DeflatedExplicitVRLittleEndian,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
 )
 
+from dcmscrub import __version__
+
+# dcmscrub's implementation class UID (PS3.7 D.3.3.2): a fixed UUID rendered under 2.25
+IMPLEMENTATION_CLASS_UID = UID("2.25.253367069446349683315096463981946612437")
+IMPLEMENTATION_VERSION_NAME = "DCMSCRUB_" + __version__.replace(".", "_")[:7]
 PREAMBLE = 128
 COPY_BLOCK = 1 << 20
 PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
@@ -248,6 +255,8 @@ def ensure_file_meta(header: Header) -> None:
         else:
             new.TransferSyntaxUID = ExplicitVRBigEndian
         ds.file_meta = new
+    ds.file_meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
+    ds.file_meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
     if "SOPClassUID" in ds:
         ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
     if "SOPInstanceUID" in ds:
@@ -302,13 +311,24 @@ def _write_part10(out: io.BytesIO, header: Header) -> None:
     ds = header.ds
     preamble = getattr(ds, "preamble", None) or b"\x00" * PREAMBLE
     out.write(preamble[:PREAMBLE].ljust(PREAMBLE, b"\x00") + b"DICM")
-    fp = DicomBytesIO()
-    fp.is_little_endian, fp.is_implicit_VR = True, False
-    write_file_meta_info(fp, ds.file_meta, enforce_standard=True)
-    out.write(fp.getvalue())
+    out.write(encode_file_meta(ds.file_meta))
     body = bytearray()
     encode_dataset(ds, header.implicit_vr, header.little_endian, body)
     out.write(body)
+
+
+def encode_file_meta(meta: Dataset) -> bytes:
+    """The file meta group (explicit VR little endian) with its group length (PS3.10 7.1)."""
+    for keyword in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID", "TransferSyntaxUID"):
+        if not meta.get(keyword):
+            raise FileProblem("no_sop_instance_uid" if "Instance" in keyword else "corrupt")
+    if "FileMetaInformationVersion" not in meta:
+        meta.FileMetaInformationVersion = b"\x00\x01"
+    body = Dataset()
+    body._dict.update({k: v for k, v in meta._dict.items() if k != 0x00020000})
+    encoded = bytearray()
+    encode_dataset(body, False, True, encoded)
+    return struct.pack("<HH2sHL", 0x0002, 0x0000, b"UL", 4, len(encoded)) + bytes(encoded)
 
 
 def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) -> None:
@@ -337,6 +357,17 @@ def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) ->
             if len(value) <= 0xFFFF:
                 out += head + vr + struct.pack(e + "H", len(value)) + value
                 continue
+        elif isinstance(elem, DataElement) and (text := _ascii_text(elem)) is not None:
+            if implicit:
+                out += head + struct.pack(e + "L", len(text)) + text
+                continue
+            vr = str(elem.VR).encode()
+            if vr in _LONG_VRS:
+                out += head + vr + b"\x00\x00" + struct.pack(e + "L", len(text)) + text
+                continue
+            if len(text) <= 0xFFFF:
+                out += head + vr + struct.pack(e + "H", len(text)) + text
+                continue
         elif isinstance(elem, DataElement) and elem.VR == "SQ":
             out += head + (b"" if implicit else b"SQ\x00\x00") + _UNDEFINED[e]
             for item in elem.value or []:
@@ -349,6 +380,33 @@ def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) ->
         fp.is_little_endian, fp.is_implicit_VR = little, implicit
         write_data_element(fp, ds[key], encodings)
         out += fp.getvalue()
+
+
+_TEXT_VRS = frozenset(
+    {"AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UI", "UR", "UT"}
+)
+
+
+def _ascii_text(elem: DataElement) -> bytes | None:
+    """The encoded value of a text element the engine set (plain ASCII str values), padded to an
+    even length as pydicom pads it; None for anything else, which pydicom then encodes."""
+    if elem.VR not in _TEXT_VRS:
+        return None
+    value = elem.value
+    if value is None or value == "":
+        return b""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, list | MultiValue) and all(isinstance(v, str) for v in value):
+        text = "\\".join(value)
+    else:
+        return None
+    if not text.isascii():
+        return None
+    data = text.encode("ascii")
+    if len(data) & 1:
+        data += b"\x00" if elem.VR == "UI" else b" "
+    return data
 
 
 def _copyable(elem: RawDataElement, implicit: bool, little: bool) -> bool:

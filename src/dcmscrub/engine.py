@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydicom.datadict import dictionary_VR, keyword_dict, repeater_has_tag
-from pydicom.dataelem import DataElement, convert_raw_data_element
+from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
@@ -42,13 +42,10 @@ from dcmscrub.profile import Profile, Rule
 from dcmscrub.pseudonym import Pseudonymizer
 from dcmscrub.textclean import Cleaner, Subject
 
-# dcmscrub's implementation class UID (PS3.7 D.3.3.2): a fixed UUID rendered under 2.25
-IMPLEMENTATION_CLASS_UID = "2.25.253367069446349683315096463981946612437"
-IMPLEMENTATION_VERSION_NAME = ("DCMSCRUB_" + __version__.replace(".", "_"))[:16]
-
 # Table action codes and profile rule actions share one vocabulary inside the engine.
 _CODE_TO_ACTION = {"X": "remove", "Z": "empty", "D": "dummy", "K": "keep", "C": "clean", "U": "uid"}
 _DESCRIPTOR = "descriptor"  # free text outside the table: resolved per object and mode
+KEEP_PLAIN = "keep-plain"  # kept, and neither a sequence nor a date: nothing to do
 _DATE = "date"  # a date outside the table: resolved by the date options
 
 _TEXT_VRS = frozenset({"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT", "UR"})
@@ -88,7 +85,7 @@ _DUMMY_BY_VR: dict[str, Any] = {
 _DUMMY_BY_TAG: dict[int, str] = {keyword_dict["ReasonForTheAttributeModification"]: "COERCE"}
 
 _TAG = keyword_dict
-_PATIENT_ID, _ISSUER = _TAG["PatientID"], _TAG["IssuerOfPatientID"]
+_PATIENT_ID, _ISSUER, _PATIENT_NAME = _TAG["PatientID"], _TAG["IssuerOfPatientID"], _TAG["PatientName"]
 _BURNED_IN = _TAG["BurnedInAnnotation"]
 _SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
 _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
@@ -210,6 +207,12 @@ class Plan:
         return hit
 
     def _resolve_public(self, tag: int) -> tuple[str, Rule | None]:
+        action, rule = self._resolve_public_action(tag)
+        if action == "keep" and rule is None and _dictionary_vr(tag) not in ("SQ", "DA", "DT", None):
+            return KEEP_PLAIN, None  # nothing to look at: the walk skips it
+        return action, rule
+
+    def _resolve_public_action(self, tag: int) -> tuple[str, Rule | None]:
         for rule in reversed(self._public_rules):
             if rule.selector.matches_public(tag):
                 return rule.action, rule
@@ -379,7 +382,8 @@ class _Scrubber:
                 self._repeating(ds, tag, group, elem, parent, present, mode)
             else:
                 action, rule = self.plan.public_action(tag)
-                self._apply(ds, tag, action, rule, parent, present, mode)
+                if action is not KEEP_PLAIN:
+                    self._apply(ds, tag, action, rule, parent, present, mode)
         for dependent, condition in iod.PRESENT_ONLY_WITH.items():
             if dependent in ds._dict and condition not in ds._dict:
                 self._remove(ds, dependent)
@@ -556,18 +560,19 @@ class _Scrubber:
         self.actions["empty"] += 1
 
     def _dummy(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = _elem(ds, tag)
-        if elem.VR == "SQ":
-            for item in elem.value:
+        vr = vr or _elem(ds, tag).VR
+        if vr == "SQ":
+            for item in _elem(ds, tag).value:
                 self.walk(item, tag, "dummy")
-        elif elem.VR == "UI":
+        elif vr == "UI":
             self._uid(ds, tag, vr, rule, mode)
             return
-        elif elem.VR in _BINARY_VRS:
-            length = len(elem.value or b"")
-            elem.value = b"\x00" * max(2, length + (length & 1))
+        elif vr in _BINARY_VRS:
+            raw = ds._dict[_key(tag)]
+            length = raw.length if isinstance(raw, RawDataElement) else len(raw.value or b"")
+            _set(ds, tag, vr, b"\x00" * max(2, length + (length & 1)))  # the length, not the bytes
         else:
-            elem.value = _DUMMY_BY_TAG.get(tag, _DUMMY_BY_VR.get(elem.VR, _DUMMY_TEXT))
+            _set(ds, tag, vr, _DUMMY_BY_TAG.get(tag, _DUMMY_BY_VR.get(vr, _DUMMY_TEXT)))
         self.actions["dummy"] += 1
 
     def _clean(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
@@ -620,12 +625,16 @@ class _Scrubber:
         self.actions["shift"] += 1
 
     def _pseudonym(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = _elem(ds, tag)
         if tag == _PATIENT_ID:
-            elem.value = self.p.patient_id(self.patient_id, self.issuer)
-        elif tag == _TAG["PatientName"]:
-            elem.value = self.p.patient_name(self.patient_id, self.issuer)
-        elif tag == _TAG["AccessionNumber"]:
+            _set(ds, tag, "LO", self.p.patient_id(self.patient_id, self.issuer))
+            self.actions["pseudonym"] += 1
+            return
+        if tag == _PATIENT_NAME:
+            _set(ds, tag, "PN", self.p.patient_name(self.patient_id, self.issuer))
+            self.actions["pseudonym"] += 1
+            return
+        elem = _elem(ds, tag)
+        if tag == _TAG["AccessionNumber"]:
             elem.value = _as_value([self.p.accession(v, self.issuer) if v else "" for v in _strings(elem)])
         else:
             label = f"{tag:08X}"
@@ -639,11 +648,8 @@ class _Scrubber:
     def _replace(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
         if rule is None or rule.value is None:
             raise InternalError("replace without a value")
-        elem = _elem(ds, tag)
-        if elem.VR in _BINARY_VRS:
-            elem.value = rule.value.encode("utf-8")
-        else:
-            elem.value = rule.value
+        vr = vr or _elem(ds, tag).VR
+        _set(ds, tag, vr, rule.value.encode("utf-8") if vr in _BINARY_VRS else rule.value)
         self.actions["replace"] += 1
 
     def _keep_action(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
@@ -654,6 +660,7 @@ class _Scrubber:
 
 
 _ACTIONS: dict[str, Callable[[_Scrubber, Dataset, int, str | None, Rule | None, str], None]] = {
+    KEEP_PLAIN: _Scrubber._keep_action,
     "remove": _Scrubber._remove_action,
     "keep": _Scrubber._keep_action,
     "keep-date": _Scrubber._keep_date,
@@ -701,6 +708,12 @@ def _as_value(values: list[str]) -> str | list[str]:
     if not values:
         return ""
     return values[0] if len(values) == 1 else values
+
+
+def _set(ds: Dataset, tag: int, vr: str, value: Any) -> None:
+    """Replace an element by a new one (the old value is never decoded)."""
+    key = _key(tag)
+    ds._dict[key] = DataElement(key, vr, value)
 
 
 def _key(tag: int) -> BaseTag:
@@ -799,7 +812,7 @@ def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> t
         action, _rule = plan.public_action(tag)
         if action == "uid" and value:
             value = pseudonymizer.uid(value)
-        elif action != "keep":
+        elif action not in ("keep", KEEP_PLAIN):
             value = ""
         out.append(value)
     return scrubber.patient_code, out[0], out[1], out[2]
@@ -837,5 +850,3 @@ def _fix_file_meta(ds: Dataset) -> None:
     sop = _text_of(ds, _SOP_INSTANCE)
     if sop:
         meta.MediaStorageSOPInstanceUID = sop
-    meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
-    meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
