@@ -417,3 +417,33 @@ def test_a_log_that_fills_up_stops_the_run_and_leaves_no_unlogged_output(
     on_disk = {str(p.relative_to(out)) for p in dcm_files(out)}
     assert on_disk == logged  # every output on disk has its record; nothing else was kept
     assert len(on_disk) < 40
+
+
+def test_duplicate_sop_instances_are_reported_and_the_first_input_wins_whatever_the_workers(
+    tmp_path: Path, sample_copy: Path
+) -> None:
+    """Two different inputs with one SOP Instance UID: the first in input order becomes the
+    output, the other is skipped as a duplicate, with -j 1 and -j 2 alike."""
+    src = sample_copy / "DOE_JANE_FAKE-MRN-0001" / "CT_2024-01-15" / "slice_001.dcm"
+    for name in ("b_dup.dcm", "c_dup.dcm", "d_dup.dcm"):
+        ds = pydicom.dcmread(src)
+        ds.InstanceNumber = 99  # same UID, different content
+        ds.save_as(sample_copy / "DOE_JANE_FAKE-MRN-0001" / "CT_2024-01-15" / name, enforce_file_format=True)
+    digests = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}" / "out"
+        summary = scrub([sample_copy], out, jobs=jobs)
+        dups = sorted(r.name for r in summary.problems if r.code == "duplicate_sop_instance")
+        # inputs are walked in name order: b_dup.dcm comes first and wins
+        assert [Path(d).name for d in dups] == ["c_dup.dcm", "d_dup.dcm", "slice_001.dcm"]
+        assert summary.counts["failed"] == 0
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1]
+
+
+def test_a_finished_run_leaves_only_outputs_in_the_tree(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scrub([SAMPLE], out)
+    extra = [p for p in out.rglob("*") if p.is_file() and not p.name.endswith(".dcm")]
+    assert extra == []
+    assert [p.name[:5] for p in (out / ".dcmscrub").iterdir()] == ["root-"]

@@ -1,8 +1,10 @@
 """Atomic output files: a temporary name in the target folder, fsync, rename, or nothing at all.
 
 Every file dcmscrub writes for a user (scrubbed outputs, decrypted files, key files) goes
-through :func:`atomic_output`, so that a crash, a full disk or a failed check never leaves a
-half-written file under its final name (architecture.md, house rule 7).
+through here, so that a crash, a full disk or a failed check never leaves a half-written file
+under its final name (architecture.md, house rule 7). :func:`atomic_output` does it in one
+step; :func:`write_temp` and :func:`commit` split it for the runner, whose workers write and
+fsync while the parent decides, in input order, which temporary file becomes the output.
 """
 
 from __future__ import annotations
@@ -46,31 +48,36 @@ class OutputExistsError(FileExistsError):
 
 
 @contextlib.contextmanager
-def atomic_output(
-    final: Path, *, overwrite: bool = False, mode: int = 0o600, tag: str = "", sync_dir: bool = True
-) -> Iterator[BinaryIO]:
-    """Yield a binary file that becomes ``final`` only if the block completes.
-
-    The temporary file is created with ``O_EXCL | O_NOFOLLOW`` and ``mode``; on success it is
-    fsynced and renamed over ``final`` (refused with :class:`OutputExistsError` when ``final``
-    exists and ``overwrite`` is false), then the folder is fsynced. On any exception the
-    temporary file is removed and the exception propagates. ``sync_dir=False`` leaves the folder
-    fsync to the caller (a batch writer syncs each folder once).
-    """
-    if not overwrite and final.exists():
-        raise OutputExistsError(str(final))
+def write_temp(final: Path, *, mode: int = 0o600, tag: str = "") -> Iterator[tuple[BinaryIO, Path]]:
+    """Yield ``(file, temporary path)`` next to ``final``; on success the file is fsynced and
+    closed (not renamed: see :func:`commit`), on any exception it is removed."""
     tmp = temp_name_for(final, tag)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     fh = os.fdopen(fd, "wb")
     try:
-        yield fh
+        yield fh, tmp
         fh.flush()
         os.fsync(fh.fileno())
         fh.close()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            fh.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def commit(tmp: Path, final: Path, *, overwrite: bool = False, sync_dir: bool = True) -> None:
+    """Give the written temporary file ``tmp`` its final name, atomically.
+
+    Without ``overwrite`` an existing ``final`` is never replaced (:class:`OutputExistsError`,
+    and ``tmp`` is removed). ``sync_dir=False`` leaves the folder fsync to the caller.
+    """
+    try:
         if overwrite:
             os.replace(tmp, final)
         else:
-            # link() fails if the name appeared meanwhile (another process), rename would not
+            # link() fails if the name exists (even if another process made it a moment ago)
             try:
                 os.link(tmp, final)
             except FileExistsError:
@@ -82,11 +89,33 @@ def atomic_output(
                 os.replace(tmp, final)
             else:
                 os.unlink(tmp)
-        if sync_dir:
-            fsync_dir(final.parent)
     except BaseException:
-        with contextlib.suppress(Exception):
-            fh.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if sync_dir:
+        fsync_dir(final.parent)
+
+
+def discard(tmp: Path) -> None:
+    """Remove a temporary file that will not become an output."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_output(
+    final: Path, *, overwrite: bool = False, mode: int = 0o600, tag: str = "", sync_dir: bool = True
+) -> Iterator[BinaryIO]:
+    """Yield a binary file that becomes ``final`` only if the block completes.
+
+    The temporary file is created with ``O_EXCL | O_NOFOLLOW`` and ``mode``; on success it is
+    fsynced and renamed over ``final`` (refused with :class:`OutputExistsError` when ``final``
+    exists and ``overwrite`` is false), then the folder is fsynced. On any exception the
+    temporary file is removed and the exception propagates.
+    """
+    if not overwrite and final.exists():
+        raise OutputExistsError(str(final))
+    with write_temp(final, mode=mode, tag=tag) as (fh, tmp):
+        yield fh
+    commit(tmp, final, overwrite=overwrite, sync_dir=sync_dir)

@@ -889,7 +889,16 @@ def _log_lines(path: Path) -> Iterator[bytes]:
 
 
 def _read_root_id(root: Path) -> str | None:
-    marker = root / ".dcmscrub" / "root-id"
+    # the runner names the tree with an empty folder .dcmscrub/root-<id> (no file: a finished
+    # run leaves only DICOM files in its output tree); a root-id file is read too
+    state = root / ".dcmscrub"
+    try:
+        named = sorted(p.name[5:] for p in state.iterdir() if p.name.startswith("root-") and p.is_dir())
+    except OSError:
+        named = []
+    if len(named) == 1 and named[0]:
+        return named[0]
+    marker = state / "root-id"
     try:
         if not stat.S_ISREG(os.lstat(marker).st_mode):
             return None

@@ -51,6 +51,7 @@ REASONS = {
     "io_error": "I/O error",
     "internal": "internal error (a bug; run with --debug)",
     "worker_died": "worker process died (out of memory?)",
+    "duplicate_sop_instance": "another input has the same SOP Instance UID (the first one was written)",
     "not_logged": "output taken back: its audit record could not be written",
 }
 

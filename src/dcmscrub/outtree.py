@@ -1,15 +1,17 @@
 """The output tree: its lock, its identity, and leftovers of killed runs.
 
-Each output tree holds a small ``.dcmscrub/`` folder:
+While a run works, the output tree holds a small ``.dcmscrub/`` folder:
 
 - ``lock``: a whole-tree run holds an exclusive ``flock`` on it; a shard run (``--shard K/N``)
   holds a shared one, plus an exclusive lock on ``lock.shard-K-of-N``, so shards of one tree run
   side by side while a second run of the same tree (or shard) stops at once with exit 75. The
   kernel drops a lock when its process dies, so a dead run's lock is simply taken over. The
   holder writes its pid, host and start time into the lock file for the message a second run
-  prints.
-- ``root-id``: a random id naming this tree in the audit log (``output_root_id``), so
-  ``log verify --check-outputs`` can match records to a tree without its path in the log.
+  prints. A run that ends removes its lock files (the usual check that the locked file is still
+  the one under the name makes that safe).
+- ``root-<id>/``: an empty folder whose name is a random id naming this tree in the audit log
+  (``output_root_id``), so ``log verify --check-outputs`` can match records to a tree without its
+  path in the log. A folder, not a file: a finished run leaves nothing but DICOM files in the tree.
 - ``running.<lock>``: present while a run works; if a run finds it on start, the previous run
   was killed, and its temporary files (``.<name>.tmp-<lock>-<hex>``) are removed before work
   starts.
@@ -64,7 +66,7 @@ class OutputTree:
         self.shard = shard
         self.state = root / STATE_DIR
         self.tag = shard.tag if shard else "all"
-        self._fds: list[int] = []
+        self._locks: list[tuple[int, Path]] = []
         self.root_id = ""
         self.recovered_temps = 0
 
@@ -88,59 +90,73 @@ class OutputTree:
         marker.write_text(f"{os.getpid()}\n")
 
     def release(self, *, clean: bool) -> None:
-        """Drop the locks; a clean end removes the running marker."""
+        """Drop the locks; a clean end removes the running marker and lock files nobody holds."""
         if clean:
             with contextlib.suppress(FileNotFoundError):
                 (self.state / f"running.{self.tag}").unlink()
-        for fd in reversed(self._fds):
+        for fd, path in reversed(self._locks):
+            with contextlib.suppress(OSError):
+                # remove the file only while holding it exclusively: a shard's shared lock may
+                # still be held by other shards, and their lock must stay the file under the name
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if clean:
+                    path.unlink()
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
-        self._fds.clear()
+        self._locks.clear()
 
     def _lock(self) -> None:
-        main = self._open(self.state / "lock")
-        mode = fcntl.LOCK_SH if self.shard else fcntl.LOCK_EX
-        self._take(main, mode, self.state / "lock")
+        main = self.state / "lock"
+        self._take(main, fcntl.LOCK_SH if self.shard else fcntl.LOCK_EX)
         if self.shard:
-            path = self.state / f"lock.shard-{self.shard.index}-of-{self.shard.count}"
-            self._take(self._open(path), fcntl.LOCK_EX, path)
-            _write_holder(self._fds[-1])
-        else:
-            _write_holder(main)
+            self._take(self.state / f"lock.shard-{self.shard.index}-of-{self.shard.count}", fcntl.LOCK_EX)
+        _write_holder(self._locks[-1][0])
 
-    def _open(self, path: Path) -> int:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
-        self._fds.append(fd)
-        return fd
+    def _take(self, path: Path, mode: int) -> None:
+        for _attempt in range(50):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                holder = _read_holder(path) or self._any_holder() or "another process"
+                self.release(clean=False)
+                raise LockedError(
+                    f"output folder {self.root} is in use by {holder}",
+                    hint="wait for that run to finish, or write to another folder; cron may retry",
+                ) from None
+            if _same_file(fd, path):
+                self._locks.append((fd, path))
+                return
+            os.close(fd)  # the file was removed by a run that just ended: lock the new one
+        raise LockedError(f"output folder {self.root}: its lock keeps changing", hint="try again")
 
-    def _take(self, fd: int, mode: int, path: Path) -> None:
-        try:
-            fcntl.flock(fd, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_holder(path) or _read_holder(self.state / "lock") or "another process"
-            self.release(clean=False)
-            raise LockedError(
-                f"output folder {self.root} is in use by {holder}",
-                hint="wait for that run to finish, or write to another folder; cron may retry",
-            ) from None
+    def _any_holder(self) -> str:
+        holders = [_read_holder(p) for p in sorted(self.state.glob("lock.shard-*"))]
+        return "; ".join(h for h in holders if h)
 
     def _root_id(self) -> str:
-        path = self.state / "root-id"
-        try:
-            return path.read_text().strip()
-        except FileNotFoundError:
-            pass
+        named = sorted(p.name[5:] for p in self.state.iterdir() if p.name.startswith("root-") and p.is_dir())
+        if named:
+            return named[0]
         new = secrets.token_hex(16)
-        tmp = self.state / f"root-id.tmp-{secrets.token_hex(4)}"
-        tmp.write_text(new + "\n")
-        try:
-            os.link(tmp, path)  # first writer wins when shards start together
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-        return path.read_text().strip()
+        (self.state / f"root-{new}").mkdir(mode=0o700)
+        # shards that start together may each make one: the smallest name wins for all of them
+        named = sorted(p.name[5:] for p in self.state.iterdir() if p.name.startswith("root-") and p.is_dir())
+        for extra in named[1:]:
+            with contextlib.suppress(OSError):
+                (self.state / f"root-{extra}").rmdir()
+        return named[0]
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _write_holder(fd: int) -> None:

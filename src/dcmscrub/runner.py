@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from dcmscrub.atomic import OutputExistsError, atomic_output, fsync_dir
+from dcmscrub.atomic import OutputExistsError, commit, discard, fsync_dir, write_temp
 from dcmscrub.audit import AuditLog, new_run_id, operator_info, tool_versions
 from dcmscrub.container import AgeWriter, X25519Recipient
 from dcmscrub.crypt_files import DecryptResult, DecryptSummary, decrypt_paths
@@ -46,7 +46,9 @@ OUTCOMES = ("written", "exists", "quarantined", "skipped", "failed")
 _UID_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _PATIENT_RE = re.compile(r"^[A-Z0-9]{1,64}$")
 # Reasons a file is skipped by policy (exit 0) rather than failed (exit 3)
-SKIP_CODES = frozenset({"empty", "not_dicom", "dicomdir", "symlink_outside", "not_a_file", "loop"})
+SKIP_CODES = frozenset(
+    {"empty", "not_dicom", "dicomdir", "symlink_outside", "not_a_file", "loop", "duplicate_sop_instance"}
+)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class FileResult:
     bytes_out: int = 0
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
+    temp: str | None = None  # the written, fsynced temporary file waiting for its final name
 
 
 @dataclass
@@ -199,8 +202,10 @@ class _Worker:
         if folder not in self._made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(folder)
-        # each file is fsynced before its rename; the folders are fsynced once per run (_sync_dirs)
-        with atomic_output(final, overwrite=self.s.overwrite, tag=self.s.temp_tag, sync_dir=False) as raw:
+        # the file is written and fsynced under a temporary name; the parent gives it its final
+        # name (_commit), in input order, so that which of two inputs with one SOP Instance UID
+        # becomes the output never depends on the number of workers
+        with write_temp(final, tag=self.s.temp_tag) as (raw, tmp):
             sink = _HashingWriter(raw)
             stream = cast(BinaryIO, sink)  # write/tell/flush: all pydicom and AgeWriter use
             if self.s.encrypt:
@@ -210,6 +215,7 @@ class _Worker:
                 write_file(stream, header, src)
         result.output_sha256 = sink.hexdigest()
         result.bytes_out = sink.count
+        result.temp = str(tmp)
 
 
 class _HashingWriter:
@@ -381,8 +387,10 @@ def scrub_tree(
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = _Stop()
+        committed: set[str] = set()
         with _signals(stop):
-            for result in _run_all(items, settings, jobs, stop):
+            for result in _in_order(_run_all(items, settings, jobs, stop)):
+                _commit(result, out, overwrite, committed)
                 if audit is not None:
                     _log_file(audit, summary, result, stop, out)
                 _account(summary, result)
@@ -590,6 +598,45 @@ def _log_file(audit: AuditLog, summary: RunSummary, result: FileResult, stop: _S
         stop.fatal = StorageError(
             "the output disk is full; the run stopped", hint="free space, then run again"
         )
+
+
+def _in_order(results: Iterator[FileResult]) -> Iterator[FileResult]:
+    """Results in input order (workers finish out of order); a stopped run flushes the rest."""
+    waiting: dict[int, FileResult] = {}
+    expected = 0
+    for result in results:
+        waiting[result.index] = result
+        while expected in waiting:
+            yield waiting.pop(expected)
+            expected += 1
+    for index in sorted(waiting):  # after a stop: inputs never handed out leave gaps
+        yield waiting[index]
+
+
+def _commit(result: FileResult, out: Path, overwrite: bool, committed: set[str]) -> None:
+    """Give a written output its final name; the first input (in input order) that names an
+    output wins, and a later one with the same SOP Instance UID is a reported duplicate."""
+    if result.output is not None and result.output in committed and result.outcome in ("written", "exists"):
+        if result.temp:
+            discard(Path(result.temp))
+        result.outcome, result.code, result.temp = "skipped", "duplicate_sop_instance", None
+        result.output, result.output_sha256 = None, None
+        return
+    if result.temp is None:
+        if result.outcome == "exists" and result.output is not None:
+            committed.add(result.output)
+        return
+    tmp, result.temp = Path(result.temp), None
+    assert result.output is not None
+    try:
+        commit(tmp, out / result.output, overwrite=overwrite, sync_dir=False)
+    except OutputExistsError:
+        result.outcome, result.output_sha256 = "exists", None  # appeared meanwhile (another process)
+        return
+    except OSError as exc:
+        result.outcome, result.code, result.output, result.output_sha256 = "failed", _os_code(exc), None, None
+        return
+    committed.add(result.output)
 
 
 def _sync_dirs(out: Path, written: list[str]) -> None:
