@@ -331,8 +331,8 @@ def test_kill_9_then_rerun_ends_with_the_output_of_a_clean_run(
     out = tmp_path / "out"
     proc = subprocess.Popen([*RUN, str(corpus), "--out", str(out), "--linkage-key", str(linkage_file)])
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(dcm_files(out)) < 20:
-        time.sleep(0.01)
+    while time.monotonic() < deadline and not [p for p in dcm_files(out) if not p.name.startswith(".")]:
+        time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     visible = [p for p in dcm_files(out) if not p.name.startswith(".")]
@@ -395,10 +395,11 @@ def test_a_log_that_fills_up_stops_the_run_and_leaves_no_unlogged_output(
     real = runner.AuditLog
 
     class FillingLog(real):  # type: ignore[misc, valid-type]
-        """The disk fills up after the run_start and four file records (a fault-injection seam)."""
+        """The disk fills up after the run_start and two batches of file records (a
+        fault-injection seam)."""
 
         def __init__(self, *args: object, **kwargs: object) -> None:
-            budget = {"left": 5}
+            budget = {"left": 3}
 
             def write(fd: int, data: bytes) -> int:
                 if budget["left"] <= 0:
@@ -409,6 +410,7 @@ def test_a_log_that_fills_up_stops_the_run_and_leaves_no_unlogged_output(
             super().__init__(*args, fault_injection_write=write, **kwargs)  # type: ignore[misc]
 
     monkeypatch.setattr(runner, "AuditLog", FillingLog)
+    monkeypatch.setattr(runner._Batch, "COMMIT_FILES", 4)
     out, log = tmp_path / "out", tmp_path / "audit.jsonl"
     with pytest.raises(AuditWriteError) as info:
         scrub([sample_copy], out, log=log, jobs=jobs)
@@ -416,7 +418,7 @@ def test_a_log_that_fills_up_stops_the_run_and_leaves_no_unlogged_output(
     logged = {json.loads(x).get("output") for x in log.read_text().splitlines()} - {None}
     on_disk = {str(p.relative_to(out)) for p in dcm_files(out)}
     assert on_disk == logged  # every output on disk has its record; nothing else was kept
-    assert len(on_disk) < 40
+    assert 0 < len(on_disk) < 40
 
 
 def test_duplicate_sop_instances_are_reported_and_the_first_input_wins_whatever_the_workers(
