@@ -322,11 +322,7 @@ class _Scrubber:
         self.sop_class = _text_of(ds, _SOP_CLASS)
         if not self.sop_class and getattr(ds, "file_meta", None) is not None:
             self.sop_class = str(ds.file_meta.get("MediaStorageSOPClassUID", "") or "")
-        self.patient_id = _text_of(ds, _PATIENT_ID)
-        self.issuer = _text_of(ds, _ISSUER)
-        if not self.patient_id:
-            # no ID: key the patient on the name, so one unnamed patient does not absorb all
-            self.patient_id = "name:" + _text_of(ds, _TAG["PatientName"])
+        self.patient_id, self.issuer = _patient_key(ds)
         self.patient_code = self.p.patient_id(self.patient_id, self.issuer)
         self.offset = self.p.date_offset_days(self.patient_id, self.issuer) if plan.shifts_dates else 0
         self._cleaner: Cleaner | None = None
@@ -597,11 +593,17 @@ class _Scrubber:
         self.actions["clean"] += 1
 
     def _uid(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = _elem(ds, tag)
-        if elem.VR != "UI":
-            self._remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
-            return
-        elem.value = _as_value([self.p.uid(str(v)) for v in _strings(elem)])
+        raw = ds._dict[_key(tag)]
+        if isinstance(raw, RawDataElement) and vr == "UI" and raw.value is not None:
+            # UIDs are ASCII digits and dots: no character set, no pydicom conversion needed
+            values = raw.value.decode("latin-1").rstrip("\x00 ").split("\\")
+        else:
+            elem = _elem(ds, tag)
+            if elem.VR != "UI":
+                self._remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
+                return
+            values = [str(v) for v in _strings(elem)]
+        _set(ds, tag, "UI", _as_value([self.p.uid(v) for v in values if v]))
         self.actions["uid"] += 1
 
     def _shift(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
@@ -805,7 +807,7 @@ def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> t
     """The pseudonymous patient and the study, series and instance UIDs :func:`deidentify` will
     give ``ds``, computed without changing it (to skip work whose output already exists)."""
     plan = compile_plan(profile)
-    scrubber = _Scrubber(ds, plan, pseudonymizer)
+    patient_id, issuer = _patient_key(ds)
     out = []
     for tag in (_STUDY_UID, _SERIES_UID, _SOP_INSTANCE):
         value = _text_of(ds, tag)
@@ -815,7 +817,16 @@ def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> t
         elif action not in ("keep", KEEP_PLAIN):
             value = ""
         out.append(value)
-    return scrubber.patient_code, out[0], out[1], out[2]
+    return pseudonymizer.patient_id(patient_id, issuer), out[0], out[1], out[2]
+
+
+def _patient_key(ds: Dataset) -> tuple[str, str]:
+    """Who the object is about, as pseudonyms key it: (patient ID, issuer of the ID)."""
+    patient_id, issuer = _text_of(ds, _PATIENT_ID), _text_of(ds, _ISSUER)
+    if not patient_id:
+        # no ID: key the patient on the name, so one unnamed patient does not absorb all
+        patient_id = "name:" + _text_of(ds, _PATIENT_NAME)
+    return patient_id, issuer
 
 
 def _mark(ds: Dataset, plan: Plan) -> None:

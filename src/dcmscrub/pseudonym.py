@@ -23,6 +23,7 @@ from dcmscrub.errors import ConfigError
 
 STANDARD_UID_PREFIX = "1.2.840.10008."
 UID_MAX = 64
+_MEMO_LIMIT = 4096
 _KINDS = ("uid", "pid", "name", "date", "accession", "audit", "code", "shard")
 
 
@@ -69,6 +70,7 @@ class Pseudonymizer:
         self.uid_root = uid_root
         self.date_shift_days = date_shift_days
         self._keys = {kind: self._derive(linkage_key, kind, namespace) for kind in _KINDS}
+        self._memo: dict[tuple[str, bytes], bytes] = {}
 
     @staticmethod
     def _derive(key: bytes, kind: str, namespace: str) -> bytes:
@@ -76,7 +78,15 @@ class Pseudonymizer:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
 
     def _mac(self, kind: str, message: bytes) -> bytes:
-        return hmac.digest(self._keys[kind], message, sha256)
+        # study, series and frame-of-reference UIDs and patients repeat across the files of a
+        # run: remember recent answers (bounded, so a long run's memory stays flat)
+        key = (kind, message)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[key] = hmac.digest(self._keys[kind], message, sha256)
+        return hit
 
     @property
     def audit_key(self) -> bytes:
