@@ -281,10 +281,29 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _work(args: tuple[int, InputFile]) -> FileResult:
+def _work(chunk: list[tuple[int, InputFile]]) -> list[FileResult]:
     if _WORKER is None:
         raise RuntimeError("worker not initialised")
-    return _WORKER.process(*args)
+    return [_WORKER.process(index, item) for index, item in chunk]
+
+
+CHUNK_FILES = 16
+CHUNK_BYTES = 32 << 20
+
+
+def _chunks(work: list[tuple[int, InputFile]]) -> Iterator[list[tuple[int, InputFile]]]:
+    """Small files go to a worker a few at a time (one round trip each costs about as much as
+    de-identifying a small file); a large file goes alone, so a stop never waits long."""
+    chunk: list[tuple[int, InputFile]] = []
+    size = 0
+    for entry in work:
+        if chunk and (len(chunk) >= CHUNK_FILES or size + entry[1].size > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry[1].size
+    if chunk:
+        yield chunk
 
 
 # --------------------------------------------------------------------------------------------
@@ -510,12 +529,12 @@ def _run_pool(
     """Hand files to ``jobs`` worker processes, at most a few each at a time, so that a stop
     leaves little in flight; a worker that dies (OOM killer, a crash) fails only its files."""
     ctx = multiprocessing.get_context("fork")
-    window = jobs * 2
-    todo = iter(work)
+    window = jobs * 3  # queued chunks keep workers busy while the parent syncs and logs a batch
+    todo = _chunks(work)
     exhausted = False
     while True:
         executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
-        pending: dict[Future[FileResult], tuple[int, InputFile]] = {}
+        pending: dict[Future[list[FileResult]], list[tuple[int, InputFile]]] = {}
         broken = False
         try:
             while True:
@@ -529,15 +548,15 @@ def _run_pool(
                     break
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    index, item = pending.pop(fut)
+                    chunk = pending.pop(fut)
                     try:
-                        yield fut.result()
+                        yield from fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        yield FileResult(index, item.relpath, "failed", "worker_died", bytes_in=item.size)
+                        yield from _died(chunk)
                 if broken:
-                    for index, item in pending.values():
-                        yield FileResult(index, item.relpath, "failed", "worker_died", bytes_in=item.size)
+                    for chunk in pending.values():
+                        yield from _died(chunk)
                     pending.clear()
                     break
         finally:
@@ -546,6 +565,11 @@ def _run_pool(
             executor.shutdown(wait=True, cancel_futures=True)
         if not broken or stop.requested or exhausted:
             return  # else: a fresh pool for the rest of the work
+
+
+def _died(chunk: list[tuple[int, InputFile]]) -> Iterator[FileResult]:
+    for index, item in chunk:
+        yield FileResult(index, item.relpath, "failed", "worker_died", bytes_in=item.size)
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
