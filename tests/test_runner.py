@@ -449,3 +449,47 @@ def test_a_finished_run_leaves_only_outputs_in_the_tree(tmp_path: Path) -> None:
     extra = [p for p in out.rglob("*") if p.is_file() and not p.name.endswith(".dcm")]
     assert extra == []
     assert [p.name[:5] for p in (out / ".dcmscrub").iterdir()] == ["root-"]
+
+
+def test_a_worker_that_dies_fails_only_its_files(
+    tmp_path: Path, sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OOM killer takes a worker: its files fail as worker_died, the rest are written."""
+    from dcmscrub import runner
+
+    make_many(sample_copy / "many", 40)
+    real = runner._Worker.process
+
+    def process(self, index, item):  # type: ignore[no-untyped-def]
+        if item.relpath.endswith("DOE_JANE_0007.dcm"):
+            os._exit(137)
+        return real(self, index, item)
+
+    monkeypatch.setattr(runner._Worker, "process", process)  # inherited by the forked workers
+    out = tmp_path / "out"
+    summary = scrub([sample_copy], out, jobs=2)
+    died = [r for r in summary.problems if r.code == "worker_died"]
+    assert died and any(r.name.endswith("DOE_JANE_0007.dcm") for r in died)
+    assert summary.exit_code == 3
+    assert summary.counts["written"] + len(died) == expected("deidentify") + 40
+    assert not [p for p in out.rglob(".*tmp-*")]
+    for path in dcm_files(out):
+        pydicom.dcmread(path)
+
+
+def test_decrypt_runs_are_logged(tmp_path: Path, identity: tuple[Path, str]) -> None:
+    from dcmscrub.container import parse_recipient
+    from dcmscrub.keys import read_identity_file
+    from dcmscrub.runner import decrypt_tree
+
+    id_path, recipient = identity
+    out = tmp_path / "out"
+    scrub([SAMPLE], out, encrypt=True, recipients=[parse_recipient(recipient)])
+    log = tmp_path / "decrypt.jsonl"
+    result = decrypt_tree([out], tmp_path / "plain", read_identity_file(id_path), log=log)
+    events = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [e["event"] for e in events][0] == "run_start" and events[-1]["event"] == "run_end"
+    assert events[0]["command"] == "decrypt"
+    assert sum(1 for e in events if e["event"] == "file") == result.decrypted
+    assert verify_log([log]).ok
+    assert "DOE" not in log.read_text() and str(tmp_path) not in log.read_text()

@@ -526,45 +526,58 @@ def _run_all(
 def _run_pool(
     work: list[tuple[int, InputFile]], settings: _Settings, jobs: int, stop: _Stop
 ) -> Iterator[FileResult]:
-    """Hand files to ``jobs`` worker processes, at most a few each at a time, so that a stop
-    leaves little in flight; a worker that dies (OOM killer, a crash) fails only its files."""
+    """Hand files to ``jobs`` worker processes, a few each at a time, so that a stop leaves
+    little in flight. A worker that dies (the OOM killer, a crash) breaks the pool: the files that
+    were in flight are then retried one at a time in a fresh pool, so that only the file that
+    kills a worker again fails (``worker_died``)."""
     ctx = multiprocessing.get_context("fork")
     window = jobs * 3  # queued chunks keep workers busy while the parent syncs and logs a batch
     todo = _chunks(work)
     exhausted = False
+    suspects: list[tuple[int, InputFile]] = []
     while True:
         executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
-        pending: dict[Future[list[FileResult]], list[tuple[int, InputFile]]] = {}
+        pending: dict[Future[list[FileResult]], tuple[list[tuple[int, InputFile]], bool]] = {}
         broken = False
         try:
             while True:
-                while not exhausted and not stop.requested and len(pending) < window:
-                    nxt = next(todo, None)
-                    if nxt is None:
-                        exhausted = True
-                        break
-                    pending[executor.submit(_work, nxt)] = nxt
+                while not stop.requested and len(pending) < window:
+                    if suspects:
+                        if pending:
+                            break  # a suspect runs alone: if it breaks the pool, it is the cause
+                        task, alone = [suspects.pop(0)], True
+                    else:
+                        nxt = None if exhausted else next(todo, None)
+                        if nxt is None:
+                            exhausted = True
+                            break
+                        task, alone = nxt, False
+                    pending[executor.submit(_work, task)] = (task, alone)
                 if not pending:
                     break
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    chunk = pending.pop(fut)
+                    task, alone = pending.pop(fut)
                     try:
                         yield from fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        yield from _died(chunk)
+                        if alone:
+                            yield from _died(task)
+                        else:
+                            suspects.extend(task)
                 if broken:
-                    for chunk in pending.values():
-                        yield from _died(chunk)
+                    for task, _alone in pending.values():
+                        suspects.extend(task)
+                    suspects.sort(key=lambda entry: entry[0])
                     pending.clear()
                     break
         finally:
             if broken or pending:
                 _kill_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
-        if not broken or stop.requested or exhausted:
-            return  # else: a fresh pool for the rest of the work
+        if stop.requested or (exhausted and not suspects and not broken):
+            return  # else: a fresh pool for the suspects and the rest of the work
 
 
 def _died(chunk: list[tuple[int, InputFile]]) -> Iterator[FileResult]:
