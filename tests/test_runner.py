@@ -488,7 +488,7 @@ def test_decrypt_runs_are_logged(tmp_path: Path, identity: tuple[Path, str]) -> 
     log = tmp_path / "decrypt.jsonl"
     result = decrypt_tree([out], tmp_path / "plain", read_identity_file(id_path), log=log)
     events = [json.loads(x) for x in log.read_text().splitlines()]
-    assert [e["event"] for e in events][0] == "run_start" and events[-1]["event"] == "run_end"
+    assert events[0]["event"] == "run_start" and events[-1]["event"] == "run_end"
     assert events[0]["command"] == "decrypt"
     assert sum(1 for e in events if e["event"] == "file") == result.decrypted
     assert verify_log([log]).ok
