@@ -129,7 +129,9 @@ def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
         if _truncated(caught) or (not deflated and _short_element(ds, fh.tell(), size)):
             raise FileProblem("truncated")
     if not ds._dict:
-        raise FileProblem("not_dicom" if kind == "raw" else "corrupt")
+        # a DICM prefix with no data set after it (or a cut inside the file meta): the file ends
+        # before its data set begins
+        raise FileProblem("not_dicom" if kind == "raw" else "truncated")
     if meta is not None and str(meta.get("MediaStorageSOPClassUID", "")) == _DICOMDIR_CLASS:
         raise FileProblem("dicomdir")
     if kind == "raw" and not _looks_like_dataset(ds):
