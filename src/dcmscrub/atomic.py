@@ -10,6 +10,7 @@ fsync while the parent decides, in input order, which temporary file becomes the
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -52,6 +53,41 @@ def sync_filesystem(path: Path) -> None:
             os.sync()
     finally:
         os.close(fd)
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+
+
+def _rename_noreplace(tmp: Path, final: Path) -> bool:
+    """renameat2(RENAME_NOREPLACE): True when done; False where the call is missing or the file
+    system does not support it (the caller falls back to link and unlink). Raises
+    :class:`OutputExistsError` when ``final`` exists."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_NOREPLACE) == 0:
+        return True
+    import ctypes
+
+    err = ctypes.get_errno()
+    if err == errno.EEXIST:
+        raise OutputExistsError(str(final))
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(final))
+
+
+def _load_renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    try:
+        import ctypes
+
+        fn: Callable[[int, bytes, int, bytes, int], int] = ctypes.CDLL(None, use_errno=True).renameat2
+        return fn
+    except (OSError, AttributeError):
+        return None
+
+
+_RENAMEAT2 = _load_renameat2()
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -105,6 +141,8 @@ def commit(tmp: Path, final: Path, *, overwrite: bool = False, sync_dir: bool = 
     try:
         if overwrite:
             os.replace(tmp, final)
+        elif _rename_noreplace(tmp, final):
+            pass  # one atomic step that never replaces an existing name (Linux renameat2)
         else:
             # link() fails if the name exists (even if another process made it a moment ago)
             try:
