@@ -41,7 +41,8 @@ from pydicom.uid import (
 
 from adversarial import Corpus, build_corpus
 from dcmscrub.profile import Profile, load_profile
-from dcmscrub.runner import FileResult, RunSummary, scrub_tree
+from dcmscrub.runner import RunSummary, scrub_tree
+from dcmscrub.worker import FileResult
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "sample_data"

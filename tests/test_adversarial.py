@@ -71,7 +71,7 @@ from conftest_adversarial import (
     session_corpus,
 )
 from dcmscrub.keys import read_linkage_key_file
-from dcmscrub.runner import SKIP_CODES
+from dcmscrub.worker import SKIP_CODES
 
 PROFILE_NAMES = ("basic", "options")
 Runs = dict[str, Run]

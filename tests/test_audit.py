@@ -38,16 +38,14 @@ from dcmscrub.audit import (
     CHECKPOINT_CONTEXT,
     GENESIS_PREV,
     AuditLog,
-    VerifyResult,
     audit_key_fingerprint,
     canonical_line,
     default_log_path,
     new_run_id,
     operator_info,
-    summarize_runs,
     tool_versions,
-    verify_log,
 )
+from dcmscrub.auditcheck import VerifyResult, summarize_runs, verify_log
 from dcmscrub.errors import AuditWriteError, ExitCode, InputError
 
 HERE = Path(__file__).parent

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import KEY, SAMPLE, dcm_files
 from dcmscrub import dicomfile
-from dcmscrub.audit import verify_log
+from dcmscrub.auditcheck import verify_log
 from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
 from dcmscrub.outtree import OutputTree, Shard
 from dcmscrub.profile import load_profile
@@ -241,14 +241,14 @@ def test_a_failed_write_leaves_no_output_and_no_temp(tmp_path: Path, monkeypatch
         out.write(b"\x00" * 200)
         raise RuntimeError("disk went away")
 
-    monkeypatch.setattr("dcmscrub.runner.write_file", half_then_fail)
+    monkeypatch.setattr("dcmscrub.worker.write_file", half_then_fail)
     out = tmp_path / "out"
     summary = scrub([SAMPLE], out)
     assert summary.counts["failed"] == expected("deidentify")
     assert {r.code for r in summary.problems if r.outcome == "failed"} == {"internal"}
     leftovers = [p for p in out.rglob("*") if p.is_file() and ".dcmscrub" not in p.parts]
     assert leftovers == []
-    monkeypatch.setattr("dcmscrub.runner.write_file", original)
+    monkeypatch.setattr("dcmscrub.worker.write_file", original)
 
 
 def test_broken_files_are_reported_and_the_run_goes_on(tmp_path: Path, sample_copy: Path) -> None:
@@ -455,17 +455,18 @@ def test_a_worker_that_dies_fails_only_its_files(
     tmp_path: Path, sample_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The OOM killer takes a worker: its files fail as worker_died, the rest are written."""
-    from dcmscrub import runner
 
     make_many(sample_copy / "many", 40)
-    real = runner._Worker.process
+    from dcmscrub import worker
+
+    real = worker._Worker.process
 
     def process(self, index, item):  # type: ignore[no-untyped-def]
         if item.relpath.endswith("DOE_JANE_0007.dcm"):
             os._exit(137)
         return real(self, index, item)
 
-    monkeypatch.setattr(runner._Worker, "process", process)  # inherited by the forked workers
+    monkeypatch.setattr(worker._Worker, "process", process)  # inherited by the forked workers
     out = tmp_path / "out"
     summary = scrub([sample_copy], out, jobs=2)
     died = [r for r in summary.problems if r.code == "worker_died"]

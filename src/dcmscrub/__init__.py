@@ -17,7 +17,8 @@ or, on one in-memory dataset (no I/O)::
 
 __version__ = "0.1.0"
 
-from dcmscrub.audit import AuditLog, VerifyResult, verify_log
+from dcmscrub.audit import AuditLog
+from dcmscrub.auditcheck import VerifyResult, verify_log
 from dcmscrub.container import (
     AgeWriter,
     ScryptIdentity,
@@ -42,7 +43,8 @@ from dcmscrub.keys import (
 from dcmscrub.outtree import Shard
 from dcmscrub.profile import Profile, load_profile
 from dcmscrub.pseudonym import Pseudonymizer
-from dcmscrub.runner import FileResult, RunSummary, decrypt_tree, scrub_tree
+from dcmscrub.runner import RunSummary, decrypt_tree, scrub_tree
+from dcmscrub.worker import FileResult
 
 __all__ = [
     "AgeWriter",

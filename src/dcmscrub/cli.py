@@ -22,7 +22,8 @@ from typing import Annotated, Any
 import typer
 
 from dcmscrub import __version__
-from dcmscrub.audit import default_log_path, summarize_runs, verify_log
+from dcmscrub.audit import default_log_path
+from dcmscrub.auditcheck import summarize_runs, verify_log
 from dcmscrub.console import (
     error,
     info,

@@ -31,7 +31,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from dcmscrub.runner import FileResult, RunSummary
+from dcmscrub.runner import RunSummary
+from dcmscrub.worker import FileResult
 
 REASONS = {
     "empty": "empty file",

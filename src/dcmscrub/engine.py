@@ -11,16 +11,13 @@ change are never decoded, so pixel data and large kept values pass through as ra
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import re
 import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydicom.datadict import dictionary_VR, keyword_dict, repeater_has_tag
+from pydicom.datadict import keyword_dict
 from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
@@ -31,22 +28,14 @@ from dcmscrub import __version__, iod
 from dcmscrub.annex_e import (
     CURVE_TEXT_ELEMENTS,
     DATE_VRS,
-    EXTRA_UIDS,
     OVERLAY_TEXT_ELEMENTS,
-    free_text_tags,
-    load_safe_private,
-    load_table,
 )
+from dcmscrub.dates import shift_date, shift_datetime, valid_date
 from dcmscrub.errors import InternalError
+from dcmscrub.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.profile import Profile, Rule
 from dcmscrub.pseudonym import Pseudonymizer
 from dcmscrub.textclean import Cleaner, Subject
-
-# Table action codes and profile rule actions share one vocabulary inside the engine.
-_CODE_TO_ACTION = {"X": "remove", "Z": "empty", "D": "dummy", "K": "keep", "C": "clean", "U": "uid"}
-_DESCRIPTOR = "descriptor"  # free text outside the table: resolved per object and mode
-KEEP_PLAIN = "keep-plain"  # kept, and neither a sequence nor a date: nothing to do
-_DATE = "date"  # a date outside the table: resolved by the date options
 
 _TEXT_VRS = frozenset({"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT", "UR"})
 _BINARY_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
@@ -153,158 +142,6 @@ class FileReport:
     sop_uid: str
     quarantine: str | None = None
     actions: Counter[str] = field(default_factory=Counter)
-
-
-# --------------------------------------------------------------------------------------------
-# the compiled profile
-
-
-class Plan:
-    """A profile compiled for fast per-element decisions (cached per profile)."""
-
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
-        self.options = profile.options
-        table = load_table()
-        self._table = table
-        self._table_codes = {tag: row.action_for(self.options) for tag, row in table.by_tag.items()}
-        self.overlay_code = table.row("60xx3000").action_for(self.options)
-        self.overlay_comment_code = table.row("60xx4000").action_for(self.options)
-        self.curve_code = table.row("50xxxxxx").action_for(self.options)
-        self.safe_private = load_safe_private() if "retain-safe-private" in self.options else frozenset()
-        self._public_rules = [r for r in profile.rules if r.selector.kind != "private"]
-        self._private_rules = [r for r in profile.rules if r.selector.kind == "private"]
-        self._cache: dict[int, tuple[str, Rule | None]] = {}
-        self._free_text = free_text_tags()
-        self.clean_descriptors = "clean-descriptors" in self.options
-        self.clean_graphics = "clean-graphics" in self.options
-        if "retain-long-full-dates" in self.options:
-            self.date_action = "keep"
-        elif "retain-long-modified-dates" in self.options:
-            self.date_action = "shift"
-        else:
-            self.date_action = "remove"
-        self.shifts_dates = self.date_action == "shift" or any(r.action == "shift" for r in profile.rules)
-        self.codes = [
-            table.codes["basic"],
-            *(table.codes[o] for o in sorted(self.options) if o in table.codes),
-        ]
-        # whose text may be cleaned decides whether the subject's names and IDs are gathered first
-        self.may_clean = (
-            "C" in self._table_codes.values()
-            or self.clean_descriptors
-            or self.clean_graphics
-            or "clean-structured-content" in self.options
-            or any(r.action == "clean" for r in profile.rules)
-        )
-
-    def public_action(self, tag: int) -> tuple[str, Rule | None]:
-        """The static action for a public element (before per-object resolution)."""
-        key = int(tag)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._resolve_public(key)
-        return hit
-
-    def _resolve_public(self, tag: int) -> tuple[str, Rule | None]:
-        action, rule = self._resolve_public_action(tag)
-        if action == "keep" and rule is None and _dictionary_vr(tag) not in ("SQ", "DA", "DT", None):
-            return KEEP_PLAIN, None  # nothing to look at: the walk skips it
-        return action, rule
-
-    def _resolve_public_action(self, tag: int) -> tuple[str, Rule | None]:
-        for rule in reversed(self._public_rules):
-            if rule.selector.matches_public(tag):
-                return rule.action, rule
-        code = self._table_codes.get(tag)
-        if code is not None:
-            return _CODE_TO_ACTION.get(code, code), None
-        if tag in EXTRA_UIDS:
-            return ("keep" if "retain-uids" in self.options else "uid"), None
-        if tag in self._free_text:
-            return _DESCRIPTOR, None
-        try:
-            vr = dictionary_VR(tag)
-        except KeyError:
-            return ("keep" if repeater_has_tag(tag) else "remove"), None  # unknown to the dictionary
-        if vr in DATE_VRS:
-            return _DATE, None
-        return "keep", None
-
-    def private_action(self, creator: str | None, group: int, offset: int) -> tuple[str, Rule | None]:
-        """The action for a private data element in a block reserved by ``creator``."""
-        if creator is None:
-            return "remove", None  # a private element without its creator cannot be judged
-        for rule in reversed(self._private_rules):
-            sel = rule.selector
-            if sel.group == group and sel.offset == offset and sel.creator == creator:
-                return rule.action, rule
-        if (creator, group, offset) in self.safe_private:
-            return "keep", None
-        return "remove", None
-
-    def repeating_rule(self, tag: int) -> Rule | None:
-        """A profile rule naming this overlay or curve element, if any."""
-        for rule in reversed(self._public_rules):
-            if rule.selector.matches_public(tag):
-                return rule
-        return None
-
-
-@functools.lru_cache(maxsize=16)
-def compile_plan(profile: Profile) -> Plan:
-    """Compile ``profile`` once; later calls with the same profile reuse it."""
-    return Plan(profile)
-
-
-# --------------------------------------------------------------------------------------------
-# dates
-
-
-def shift_date(value: str, days: int) -> str | None:
-    """A DA value moved by ``days``; None when the value is not a valid date."""
-    value = value.strip(" \x00")
-    if not re.fullmatch(r"\d{8}", value):
-        return None
-    try:
-        d = dt.date(int(value[:4]), int(value[4:6]), int(value[6:8])) + dt.timedelta(days=days)
-    except (ValueError, OverflowError):
-        return None
-    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
-
-
-_DT_RE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2}(?:\d{2}(?:\d{2}(?:\.\d{1,6})?)?)?)?([+-]\d{4})?$")
-
-
-def shift_datetime(value: str, days: int) -> str | None:
-    """A DT value whose date part moved by ``days`` (precision and time kept); None if invalid."""
-    m = _DT_RE.match(value.strip(" \x00"))
-    if not m:
-        return None
-    year, month, day, time_part, offset = m.groups()
-    try:
-        d = dt.date(int(year), int(month or 1), int(day or 1))
-        if time_part is not None:
-            _check_time(time_part)
-        d += dt.timedelta(days=days)
-    except (ValueError, OverflowError):
-        return None
-    out = f"{d.year:04d}" + (f"{d.month:02d}" if month else "") + (f"{d.day:02d}" if day else "")
-    return out + (time_part or "") + (offset or "")
-
-
-def _check_time(text: str) -> None:
-    hh = int(text[:2])
-    mm = int(text[2:4]) if len(text) >= 4 else 0
-    ss = int(text[4:6]) if len(text) >= 6 else 0
-    if hh > 23 or mm > 59 or ss > 60:
-        raise ValueError("time out of range")
-
-
-def valid_date(value: str, vr: str) -> bool:
-    """True for a valid DA or DT value (used before passing a kept date through)."""
-    shift = shift_date if vr == "DA" else shift_datetime
-    return shift(value, 0) is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,7 +281,7 @@ class _Scrubber:
             cleans = self.plan.clean_graphics or self.plan.clean_descriptors
             action = "clean" if cleans else "remove"
             if overlay and elem == 0x4000:
-                action = _CODE_TO_ACTION[self.plan.overlay_comment_code]
+                action = CODE_TO_ACTION[self.plan.overlay_comment_code]
             self._apply(ds, tag, action, None, parent, present, mode)
         # other overlay and curve elements (geometry, the bitmap) stay under clean-graphics
 
@@ -467,9 +304,9 @@ class _Scrubber:
             self._remove(ds, tag)
             return
         vr = _vr_of(ds, tag)
-        if action == _DATE:
+        if action == DATE:
             action = {"keep": "keep-date", "shift": "shift", "remove": "remove"}[self.plan.date_action]
-        elif action == _DESCRIPTOR:
+        elif action == DESCRIPTOR:
             action = self._descriptor_action(tag, parent, present, mode)
         elif "/" in action:
             action = self._compound(action, tag, parent, present)
@@ -524,7 +361,7 @@ class _Scrubber:
 
     def _keep(self, ds: Dataset, tag: int, mode: str) -> None:
         raw = ds._dict[BaseTag(tag)]
-        vr = raw.VR if raw.VR is not None else _dictionary_vr(tag)
+        vr = raw.VR if raw.VR is not None else dictionary_vr(tag)
         if vr == "SQ":
             elem = _elem(ds, tag)
             if elem.VR == "SQ":
@@ -681,18 +518,11 @@ _ACTIONS: dict[str, Callable[[_Scrubber, Dataset, int, str | None, Rule | None, 
 # helpers on elements
 
 
-def _dictionary_vr(tag: int) -> str | None:
-    try:
-        return dictionary_VR(tag).split(" ")[0]
-    except KeyError:
-        return None
-
-
 def _vr_of(ds: Dataset, tag: int) -> str | None:
     raw = ds._dict[BaseTag(tag)]
     if raw.VR is not None:
         return str(raw.VR)
-    return _dictionary_vr(tag)
+    return dictionary_vr(tag)
 
 
 def _strings(elem: DataElement) -> list[str]:
