@@ -10,15 +10,8 @@ import pytest
 import yaml
 
 from dcmscrub.errors import ExitCode, ProfileError
-from dcmscrub.profile import (
-    OPTIONS,
-    check_profiles,
-    check_value_for_vr,
-    list_builtin_profiles,
-    load_profile,
-    parse_selector,
-    render_profile,
-)
+from dcmscrub.profile import OPTIONS, check_profiles, list_builtin_profiles, load_profile, render_profile
+from dcmscrub.selector import check_value_for_vr, parse_selector
 
 REPO = Path(__file__).resolve().parents[1]
 
