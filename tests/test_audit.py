@@ -46,7 +46,7 @@ from dcmscrub.audit import (
     tool_versions,
 )
 from dcmscrub.auditcheck import VerifyResult, summarize_runs, verify_log
-from dcmscrub.errors import AuditWriteError, ExitCode, InputError
+from dcmscrub.errors import AuditWriteError, ExitCode, UsageError
 
 HERE = Path(__file__).parent
 WRITER = HERE / "audit_writer.py"
@@ -491,9 +491,10 @@ def test_verify_empty_log(tmp_path: Path) -> None:
     assert verify_log([path]) == VerifyResult(ok=True, lines=0, runs=0)
 
 
-def test_verify_unreadable_log_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError):
+def test_verify_unreadable_log_is_a_usage_error_exit_2(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as info:
         verify_log([tmp_path / "missing.jsonl"])
+    assert info.value.exit_code == 2
 
 
 # ------------------------------------------------------------------------------ verify: tampering
@@ -1092,7 +1093,7 @@ def test_check_outputs_needs_the_root_id(output_tree: tuple[Path, Path]) -> None
     assert_bad(
         verify_log([path], check_outputs=out), None, "the output folder has no readable .dcmscrub/root-id"
     )
-    with pytest.raises(InputError):
+    with pytest.raises(UsageError):
         verify_log([path], check_outputs=out / "missing")
 
 

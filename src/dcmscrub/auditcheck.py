@@ -42,7 +42,7 @@ from dcmscrub.audit import (
     audit_key_fingerprint,
     canonical_line,
 )
-from dcmscrub.errors import InputError
+from dcmscrub.errors import UsageError
 
 __all__ = ["RunSummaryRow", "VerifyResult", "summarize_runs", "verify_log"]
 
@@ -313,7 +313,7 @@ def _log_lines(path: Path) -> Iterator[bytes]:
             while raw := fh.readline(MAX_LINE_BYTES + 1):
                 yield raw
     except OSError as exc:
-        raise InputError(
+        raise UsageError(
             f"audit log {path}: cannot be read",
             hint="check the path and its permissions",
             detail=_errno_name(exc),
@@ -350,7 +350,7 @@ def _walk_outputs(root: Path) -> Iterator[tuple[str, Path | None]]:
     files; the path is None for a link or anything that is not a regular file."""
 
     def fail(_exc: OSError) -> None:
-        raise InputError("the output folder to check cannot be read completely", hint="check its permissions")
+        raise UsageError("the output folder to check cannot be read completely", hint="check its permissions")
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
         here = Path(dirpath)
@@ -387,7 +387,7 @@ def _check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) 
         try:
             actual = _file_sha256(full)
         except OSError as exc:
-            raise InputError("an output file cannot be read", hint="check its permissions") from exc
+            raise UsageError("an output file cannot be read", hint="check its permissions") from exc
         if actual != digest:
             record_problems.append(_Bad(fi, seq, "output file changed"))
     for rel, (_digest, fi, seq) in outputs.items():
@@ -419,12 +419,13 @@ def verify_log(
     a run whose ``output_root_id`` is the folder's ``.dcmscrub/root-id``, with that SHA-256, and
     every such output must exist.
 
-    Raises :class:`InputError` when a log or the output folder cannot be read.
+    Raises :class:`UsageError` (exit 2, as ``log verify`` promises for I/O errors) when a log or
+    the output folder cannot be read.
     """
     root_id: str | None = None
     if check_outputs is not None:
         if not check_outputs.is_dir():
-            raise InputError("the output folder to check is not a folder", hint="give the output root")
+            raise UsageError("the output folder to check is not a folder", hint="give the output root")
         root_id = _read_root_id(check_outputs)
     state = _Verifier(public_keys, root_id)
 
