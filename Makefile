@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_OUT ?= demo-out
+# the demo's own audit log, so that it does not append to the user's
+DEMO_LOG ?= demo-audit/audit.jsonl
 
 .PHONY: install demo test lint types unit sample-data profiles clean
 
@@ -17,8 +19,8 @@ install: $(VENV)/.installed
 
 # exit 3 (partial) is expected: sample_data holds a burned-in-annotation file that is quarantined
 demo: $(VENV)/.installed
-	rm -rf $(DEMO_OUT)
-	$(PY) -m dcmscrub scrub sample_data --out $(DEMO_OUT) --no-encrypt --profile basic -v || [ $$? -eq 3 ]
+	rm -rf $(DEMO_OUT) $(dir $(DEMO_LOG))
+	$(PY) -m dcmscrub scrub sample_data --out $(DEMO_OUT) --no-encrypt --profile basic -v --log $(DEMO_LOG) || [ $$? -eq 3 ]
 	$(PY) tools/show_changes.py sample_data $(DEMO_OUT)
 
 lint: $(VENV)/.installed

@@ -717,6 +717,54 @@ def test_unended_run_before_a_later_finished_run_is_an_error(tmp_path: Path) -> 
     assert_bad(verify_log([path]), 0, "run_start without run_end")
 
 
+def test_a_run_recorded_as_abandoned_is_closed_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    write_run(log, "run-1", ["written"], end=False)  # killed: seq 0-1
+    log.append("run_start", "run-2", start_fields(log))  # seq 2
+    log.append("run_abandoned", "run-2", {"abandoned_run": "run-1"})  # seq 3
+    log.append("run_end", "run-2", end_fields([]))
+    result = verify_log([path])
+    assert result.ok, result
+    assert "run starting at seq 0 was interrupted (its process died); recorded as abandoned at seq 3" in (
+        result.warnings
+    )
+    rows = {row.run_id: row for row in summarize_runs([path])}
+    assert rows["run-1"].status == "abandoned"
+
+
+def test_run_abandoned_naming_an_ended_run_is_only_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    write_run(log, "run-1", ["written"])  # its run_end made it, its mark did not go
+    log.append("run_start", "run-2", start_fields(log))
+    log.append("run_abandoned", "run-2", {"abandoned_run": "run-1"})  # seq 4
+    log.append("run_end", "run-2", end_fields([]))
+    result = verify_log([path])
+    assert result.ok, result
+    assert "run_abandoned at seq 4 names a run that is not open" in result.warnings
+
+
+@pytest.mark.parametrize(
+    ("run_id", "fields", "problem"),
+    [
+        ("run-9", {"abandoned_run": "run-1"}, "run_abandoned outside a started run"),
+        ("run-2", {}, "run_abandoned without a valid abandoned_run"),
+        ("run-2", {"abandoned_run": "run-2"}, "run_abandoned without a valid abandoned_run"),
+    ],
+)
+def test_bad_run_abandoned_records_are_errors(
+    tmp_path: Path, run_id: str, fields: dict[str, object], problem: str
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    write_run(log, "run-1", ["written"], end=False)
+    log.append("run_start", "run-2", start_fields(log))
+    log.append("run_abandoned", run_id, fields)  # seq 3
+    log.append("run_end", "run-2", end_fields([]))
+    assert_bad(verify_log([path]), 3, problem)
+
+
 # ------------------------------------------------------------------------------ rotated files
 
 

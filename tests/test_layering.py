@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "walker": {"errors"},
     "dicomfile": {"__init__"},
     "outtree": {"atomic", "errors"},
+    "runmarks": set(),
     "worker": {"atomic", "container", "dicomfile", "engine", "errors", "profile", "pseudonym", "walker"},
     "runner": {
         "atomic",
@@ -40,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
         "outtree",
         "profile",
         "pseudonym",
+        "runmarks",
         "walker",
         "worker",
     },

@@ -326,6 +326,8 @@ def test_kill_9_then_rerun_ends_with_the_output_of_a_clean_run(
     tmp_path: Path, linkage_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus = make_many(tmp_path / "in", 150)
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("DCMSCRUB_LOG", str(log))
     clean = tmp_path / "clean"
     subprocess.run([*RUN, str(corpus), "--out", str(clean), "--linkage-key", str(linkage_file)], check=True)
     out = tmp_path / "out"
@@ -339,9 +341,16 @@ def test_kill_9_then_rerun_ends_with_the_output_of_a_clean_run(
     assert 0 < len(visible) < 150
     for p in visible:
         pydicom.dcmread(p)  # every visible output is whole
+    killed = json.loads(log.read_text().splitlines()[-1])["run_id"]
     subprocess.run([*RUN, str(corpus), "--out", str(out), "--linkage-key", str(linkage_file)], check=True)
     assert tree_digest(out) == tree_digest(clean)
     assert not [p for p in out.rglob(".*tmp-*")]
+    # the rerun found the killed run's process dead and closed it in the log: verify passes
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["abandoned_run"] for r in records if r["event"] == "run_abandoned"] == [killed]
+    result = verify_log([log])
+    assert result.ok, result
+    assert any("was interrupted (its process died)" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])

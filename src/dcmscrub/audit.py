@@ -89,6 +89,8 @@ COMMON_KEYS: Final = frozenset({"v", "seq", "ts", "event", "run_id", "prev"})
 SIGNATURE_KEYS: Final = frozenset({"checkpoint", "sig", "sig_alg", "key"})
 MAX_LINE_BYTES: Final = 1 << 20  # a longer line is refused on append and is an error on verify
 REPAIR_EVENT: Final = "repair"
+# written by a run that found another run's process dead (dcmscrub.runmarks): closes that run
+ABANDONED_EVENT: Final = "run_abandoned"
 
 _APPEND_FLAGS: Final = (
     os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK

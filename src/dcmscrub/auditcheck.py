@@ -29,6 +29,7 @@ from dcmscrub.audit import (
     _HEX64_RE,
     _TEMP_NAME_RE,
     _TS_RE,
+    ABANDONED_EVENT,
     AUDIT_VERSION,
     COMMON_KEYS,
     GENESIS_PREV,
@@ -220,6 +221,8 @@ class _Verifier:
             del self.open[run_id]
             self.closed_tail_pos = self.pos
             return
+        if event == ABANDONED_EVENT:
+            self._abandoned(fi, seq, rec)
         if event == REPAIR_EVENT:
             dropped = rec.get("dropped_bytes")
             if type(dropped) is not int or dropped <= 0:
@@ -230,6 +233,22 @@ class _Verifier:
             self.closed_tail_pos = self.pos
         else:
             run.last_pos = self.pos
+
+    def _abandoned(self, fi: int, seq: int, rec: Mapping[str, Any]) -> None:
+        """A later run found this run's process dead (see :mod:`dcmscrub.runmarks`) and closed it."""
+        if rec["run_id"] not in self.open:
+            raise _Bad(fi, seq, "run_abandoned outside a started run")
+        dead = rec.get("abandoned_run")
+        if not isinstance(dead, str) or dead == rec["run_id"]:
+            raise _Bad(fi, seq, "run_abandoned without a valid abandoned_run")
+        run = self.open.pop(dead, None)
+        if run is None:  # its run_end made it, its mark did not go: nothing left to close
+            self.warnings.append(f"run_abandoned at seq {seq} names a run that is not open")
+            return
+        self.warnings.append(
+            f"run starting at seq {run.start_seq} was interrupted (its process died);"
+            f" recorded as abandoned at seq {seq}"
+        )
 
     def _file(self, fi: int, seq: int, rec: Mapping[str, Any], run: _OpenRun) -> None:
         outcome = rec.get("outcome")
@@ -493,6 +512,11 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
             if not isinstance(rec, dict) or not isinstance(rec.get("run_id"), str):
                 continue
             event, run_id = rec.get("event"), rec["run_id"]
+            if event == ABANDONED_EVENT and isinstance(rec.get("abandoned_run"), str):
+                dead = rows.get(rec["abandoned_run"])
+                if dead is not None and dead.status is None:
+                    dead.ended, dead.status = _str_or_none(rec.get("ts")), "abandoned"
+                continue
             if event not in ("run_start", "run_end"):
                 continue
             row = rows.get(run_id)

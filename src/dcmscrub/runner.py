@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dcmscrub.atomic import OutputExistsError, commit, discard, sync_filesystem
-from dcmscrub.audit import AuditLog, new_run_id, operator_info, tool_versions
+from dcmscrub.audit import ABANDONED_EVENT, AuditLog, new_run_id, operator_info, tool_versions
 from dcmscrub.container import X25519Recipient
 from dcmscrub.crypt_files import DecryptResult, DecryptSummary, decrypt_paths
 from dcmscrub.errors import AuditWriteError, ConfigError, ExitCode, OutputError, StorageError
@@ -30,6 +30,7 @@ from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
 from dcmscrub.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.profile import Profile
 from dcmscrub.pseudonym import Pseudonymizer
+from dcmscrub.runmarks import RunMark, hold_run_mark, reap_dead_runs
 from dcmscrub.walker import InputFile, Skipped, is_within, iter_inputs, resolve_roots
 from dcmscrub.worker import FileResult, Stop, WorkerSettings, os_error_code, run_all
 
@@ -134,6 +135,7 @@ def scrub_tree(
         "", out, log, ephemeral_key=ephemeral, encrypted=encrypt, recovered_temps=tree.recovered_temps
     )
     clean_end = False
+    mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(out, profile, key, tuple(recipients), encrypt, overwrite, tree.tag, debug)
         pseudonymizer = Pseudonymizer(key, profile.pseudonyms.namespace)
@@ -156,6 +158,7 @@ def scrub_tree(
                     command_args,
                 ),
             )
+        mark = _hold_mark(audit, summary.run_id)
         items = _select(iter_inputs(roots), shard, pseudonymizer, len(roots))
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
@@ -179,12 +182,25 @@ def scrub_tree(
                     "exit_code": summary.exit_code,
                 },
             )
+            mark.release()
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
     finally:
+        mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
+
+
+def _hold_mark(audit: AuditLog | None, run_id: str) -> RunMark:
+    """Mark this run as alive beside its log, and record the runs found dead there (killed, or
+    cut off by a power loss) as ``run_abandoned``, so that ``log verify`` sees them closed."""
+    if audit is None:
+        return RunMark(None, -1)
+    mark = hold_run_mark(audit.path, run_id)
+    for dead in reap_dead_runs(audit.path, run_id):
+        audit.append(ABANDONED_EVENT, run_id, {"abandoned_run": dead})
+    return mark
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:
@@ -433,7 +449,6 @@ def decrypt_tree(
     """
     audit = _open_audit(log, digest_key or os.urandom(32), None)
     run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
-    counts: Counter[str] = Counter()
     if audit is not None:
         audit.append(
             "run_start",
@@ -448,6 +463,25 @@ def decrypt_tree(
                 "output_root_digest": audit.digest(str(out.resolve())),
             },
         )
+    mark = _hold_mark(audit, run_id)
+    try:
+        return _decrypt_logged(inputs, out, identities, overwrite, audit, run_id, mark, on_failure)
+    finally:
+        mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
+
+
+def _decrypt_logged(
+    inputs: Sequence[Path],
+    out: Path,
+    identities: Sequence[Any],
+    overwrite: bool,
+    audit: AuditLog | None,
+    run_id: str,
+    mark: RunMark,
+    on_failure: Callable[[str, str], None] | None,
+) -> DecryptSummary:
+    """The body of :func:`decrypt_tree` once its ``run_start`` is written: files, then ``run_end``."""
+    counts: Counter[str] = Counter()
 
     def record(result: DecryptResult) -> None:
         outcome = {"decrypted": "written"}.get(result.outcome, result.outcome)
@@ -483,6 +517,7 @@ def decrypt_tree(
                 "exit_code": 3 if summary.failed else 0,
             },
         )
+        mark.release()
     return summary
 
 

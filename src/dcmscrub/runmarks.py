@@ -1,0 +1,128 @@
+"""Run marks: which runs that write to an audit log are still alive, so a dead run can be closed.
+
+A run killed with ``kill -9`` (or by a power cut) leaves a ``run_start`` without ``run_end``.
+``log verify`` cannot tell such a run from a log whose end was cut off. So the next run that
+writes to the same log records ``run_abandoned`` for every run it finds dead.
+
+How a dead run is told from a live one: every run holds an exclusive ``flock`` on a mark file
+``<log>.runs/<run_id>`` for as long as it runs. The kernel drops the lock when the process dies,
+however it dies. The file is created and locked under a temporary name and only then renamed
+into place, so a visible mark is always locked from the start. A clean end unlinks the mark
+while it still holds the lock. A later run that manages to lock a mark that is still linked
+under its name has found a dead run.
+
+A mark holds nothing but its name, a run id (a UUIDv7 that the log records anyway). Marks are
+an aid to ``log verify``, not records: if they cannot be kept (a read-only folder), the run
+goes on without them and a crash stays visible in the log as an unended run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Final
+
+__all__ = ["RunMark", "hold_run_mark", "reap_dead_runs"]
+
+_RUN_ID_RE: Final = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def marks_dir(log: Path) -> Path:
+    """The folder of run marks beside ``log``."""
+    return log.with_name(log.name + ".runs")
+
+
+class RunMark:
+    """The locked mark of the current run (``held`` is False when it could not be made).
+
+    :meth:`release` after ``run_end`` is written; :meth:`abandon` when the run stops without
+    one, so that the next run records it as abandoned."""
+
+    def __init__(self, path: Path | None, fd: int) -> None:
+        self.path, self._fd = path, fd
+
+    @property
+    def held(self) -> bool:
+        return self._fd >= 0
+
+    def release(self) -> None:
+        """Unlink the mark, then drop its lock: the run ended and its ``run_end`` is written."""
+        if self._fd >= 0 and self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Drop the lock and keep the mark (a no-op after :meth:`release`)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def hold_run_mark(log: Path, run_id: str) -> RunMark:
+    """Create and lock the mark of ``run_id`` beside ``log`` (not held when that fails)."""
+    folder = marks_dir(log)
+    temp = folder / f".{run_id}.tmp"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return RunMark(None, -1)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        temp.rename(folder / run_id)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        os.close(fd)
+        return RunMark(None, -1)
+    return RunMark(folder / run_id, fd)
+
+
+def reap_dead_runs(log: Path, own_run_id: str) -> list[str]:
+    """The run ids whose marks beside ``log`` are unlocked (their process died); their marks are
+    removed. The caller records each as ``run_abandoned``. Temporary marks left by a run that
+    died while creating its mark are removed too."""
+    folder = marks_dir(log)
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return []
+    dead: list[str] = []
+    for name in names:
+        if name == own_run_id:
+            continue
+        if _RUN_ID_RE.fullmatch(name):
+            if _is_dead(folder / name):
+                dead.append(name)
+        elif name.startswith(".") and name.endswith(".tmp") and _is_dead(folder / name):
+            pass  # never renamed into place: its run never started writing records
+    return dead
+
+
+def _is_dead(path: Path) -> bool:
+    """Lock ``path``; when that succeeds and the name still points at it, unlink it: dead."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False  # held: that run is alive
+    try:
+        held = os.fstat(fd)
+        named = path.lstat()
+        if not stat.S_ISREG(named.st_mode) or (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
+            return False  # the run ended cleanly (unlinked) and a new file took the name meanwhile
+        path.unlink()
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

@@ -1,0 +1,73 @@
+"""Run marks: a live run's mark is never reaped, a dead run's mark is, exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dcmscrub.runmarks import hold_run_mark, marks_dir, reap_dead_runs
+
+RUN_A = "01a22312-4bd5-7e9c-b214-2291befd00ac"
+RUN_B = "01a22312-4bd5-7e9c-b214-2291befd00ad"
+
+
+def test_a_held_mark_is_alive_and_a_released_one_is_gone(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    mark = hold_run_mark(log, RUN_A)
+    assert mark.held
+    assert (marks_dir(log) / RUN_A).is_file()
+    assert oct(marks_dir(log).stat().st_mode & 0o777) == "0o700"
+    assert reap_dead_runs(log, RUN_B) == []  # a second open file description cannot take the lock
+    assert (marks_dir(log) / RUN_A).is_file()
+    mark.release()
+    assert not (marks_dir(log) / RUN_A).exists()
+    assert reap_dead_runs(log, RUN_B) == []
+
+
+def test_an_abandoned_mark_is_reaped_once(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    hold_run_mark(log, RUN_A).abandon()
+    assert reap_dead_runs(log, RUN_A) == []  # never one's own
+    assert reap_dead_runs(log, RUN_B) == [RUN_A]
+    assert not (marks_dir(log) / RUN_A).exists()
+    assert reap_dead_runs(log, RUN_B) == []
+
+
+def test_the_mark_of_a_killed_process_is_reaped(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from dcmscrub.runmarks import hold_run_mark\n"
+        f"hold_run_mark(Path(sys.argv[1]), {RUN_A!r})\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(log)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+    assert reap_dead_runs(log, RUN_B) == []  # alive in another process
+    proc.kill()
+    proc.wait()
+    assert reap_dead_runs(log, RUN_B) == [RUN_A]
+
+
+def test_marks_are_skipped_when_they_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "audit.jsonl.runs").write_text("not a folder")
+    mark = hold_run_mark(tmp_path / "audit.jsonl", RUN_A)
+    assert not mark.held
+    mark.release()  # harmless
+    assert reap_dead_runs(tmp_path / "audit.jsonl", RUN_B) == []
+
+
+def test_other_names_in_the_marks_folder_are_left_alone(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    folder = marks_dir(log)
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x")
+    os.symlink(folder / "notes.txt", folder / RUN_A)  # not a regular file: never reaped
+    assert reap_dead_runs(log, RUN_B) == []
+    assert (folder / "notes.txt").exists() and (folder / RUN_A).is_symlink()
