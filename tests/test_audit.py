@@ -517,8 +517,12 @@ def signed_log(tmp_path: Path) -> Path:
 
 
 def assert_bad(result: VerifyResult, seq: int | None, problem: str) -> None:
+    """``problem`` is the whole message, or its start up to ": " (the file's name follows)."""
     assert not result.ok, result
-    assert (result.first_bad_seq, result.problem) == (seq, problem), result
+    text = result.problem or ""
+    assert (result.first_bad_seq, text if text == problem else text.partition(": ")[0]) == (seq, problem), (
+        result
+    )
 
 
 def test_tamper_edited_byte_in_a_middle_record(plain_log: Path) -> None:
@@ -1097,6 +1101,7 @@ def test_check_outputs_latest_record_wins(output_tree: tuple[Path, Path]) -> Non
     old = b"age ciphertext run-1 1"
     (out / pseudo_output(1)).write_bytes(old)  # the content of the first, superseded record
     assert_bad(verify_log([path], check_outputs=out), 10, "output file changed")
+    assert verify_log([path], check_outputs=out).problem == f"output file changed: {pseudo_output(1)}"
 
 
 def test_check_outputs_replaced_file(output_tree: tuple[Path, Path]) -> None:
@@ -1111,6 +1116,9 @@ def test_check_outputs_extra_file(output_tree: tuple[Path, Path]) -> None:
     path, out = output_tree
     (out / "P3KQ7ZX" / "planted.dcm.age").write_bytes(b"x")
     assert_bad(verify_log([path], check_outputs=out), None, "output file not recorded")
+    assert (
+        verify_log([path], check_outputs=out).problem == "output file not recorded: P3KQ7ZX/planted.dcm.age"
+    )
 
 
 def test_check_outputs_missing_file(output_tree: tuple[Path, Path]) -> None:

@@ -83,6 +83,17 @@ def test_exit_1_when_the_log_was_tampered_with(capsys: pytest.CaptureFixture[str
     assert "log check failed at seq 3" in err
 
 
+def test_an_unrecorded_output_fails_the_check_without_a_seq(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log, out = tmp_path / "audit.jsonl", tmp_path / "out"
+    run(capsys, "scrub", SAMPLE, "--out", out, "--no-encrypt", "--log", log)
+    (out / "extra.dcm").write_bytes(b"not recorded")
+    code, _out, err = run(capsys, "log", "verify", log, "--check-outputs", out)
+    assert code == 1
+    assert "log check failed: output file not recorded: extra.dcm" in err and "seq" not in err
+
+
 def test_exit_2_for_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _out, err = run(capsys, "scrub", SAMPLE, "--out", tmp_path / "o", "--bogus")
     assert code == 2 and "No such option" in err

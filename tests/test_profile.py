@@ -10,7 +10,14 @@ import pytest
 import yaml
 
 from dcmscrub.errors import ExitCode, ProfileError
-from dcmscrub.profile import OPTIONS, check_profiles, list_builtin_profiles, load_profile, render_profile
+from dcmscrub.profile import (
+    OPTIONS,
+    Profile,
+    check_profiles,
+    list_builtin_profiles,
+    load_profile,
+    render_profile,
+)
 from dcmscrub.selector import check_value_for_vr, parse_selector
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,8 +89,34 @@ def test_render_profile_is_yaml_that_names_every_rule_source() -> None:
     text = render_profile(load_profile("research-longitudinal"))
     data = yaml.safe_load(text)
     assert data["name"] == "research-longitudinal"
-    assert data["rules"][0]["from"].startswith("builtin:basic:")
     assert "retain-safe-private" in data["options"]
+    first_rule = next(line for line in text.splitlines() if line.startswith("  - "))
+    assert first_rule.endswith("# builtin:basic:12") and "select: PatientID" in first_rule
+    assert "# resolved from: builtin:basic, builtin:research-longitudinal" in text
+
+
+def semantics(profile: Profile) -> tuple[object, ...]:
+    rules = tuple((r.selector.text, r.selector.creator, r.action, r.value) for r in profile.rules)
+    return (profile.options, rules, profile.private_default, profile.pseudonyms, profile.burned_in)
+
+
+@pytest.mark.parametrize(
+    ("ref", "extra"),
+    [
+        *((name, ()) for name, _ in list_builtin_profiles()),
+        ("research-longitudinal", ("retain-uids",)),
+        (str(REPO / "profiles" / "example-site.yaml"), ()),
+        (str(REPO / "profiles" / "strict-no-dates.yaml"), ()),
+    ],
+)
+def test_profile_show_output_is_itself_a_profile_with_the_same_meaning(
+    tmp_path: Path, ref: str, extra: tuple[str, ...]
+) -> None:
+    original = load_profile(ref, extra)
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(render_profile(original))
+    assert check_profiles([str(resolved)]) == []
+    assert semantics(load_profile(str(resolved))) == semantics(original)
 
 
 # -- errors, each with its place ---------------------------------------------------------
@@ -239,6 +272,29 @@ def test_contradiction_from_the_command_line() -> None:
     with pytest.raises(ProfileError) as info:
         load_profile("research-longitudinal", ["retain-long-full-dates"])
     assert info.value.problems[0].source == "command line"
+
+
+def test_a_contradiction_names_the_line_of_the_later_option(tmp_path: Path) -> None:
+    base = write(tmp_path, "version: 1\nname: b\noptions:\n  - retain-long-full-dates\n", "base.yaml")
+    child = write(
+        tmp_path,
+        f"version: 1\nname: c\nextends: {base}\n"
+        "options:\n  - clean-descriptors\n  - retain-long-modified-dates\n",
+        "child.yaml",
+    )
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(child))
+    [problem] = info.value.problems
+    assert (Path(problem.source).name, problem.line) == ("child.yaml", 6)
+    assert "contradict" in problem.message
+
+
+def test_an_unknown_option_without_a_close_match_lists_the_options(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nname: x\noptions: [zzzzzz]\n")
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    hint = info.value.problems[0].hint or ""
+    assert hint.startswith("the options are: ") and all(o in hint for o in OPTIONS)
 
 
 def test_check_profiles_collects_all_files(tmp_path: Path) -> None:

@@ -395,11 +395,11 @@ def _check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) 
     unrecorded: _Bad | None = None
     for rel, full in _walk_outputs(root):
         if full is None:
-            unrecorded = unrecorded or _Bad(0, None, "the output folder holds a link or special file")
+            unrecorded = unrecorded or _Bad(0, None, f"the output folder holds a link or special file: {rel}")
             continue
         recorded = outputs.get(rel)
         if recorded is None:
-            unrecorded = unrecorded or _Bad(0, None, "output file not recorded")
+            unrecorded = unrecorded or _Bad(0, None, f"output file not recorded: {rel}")
             continue
         seen.add(rel)
         digest, fi, seq = recorded
@@ -408,10 +408,10 @@ def _check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) 
         except OSError as exc:
             raise UsageError("an output file cannot be read", hint="check its permissions") from exc
         if actual != digest:
-            record_problems.append(_Bad(fi, seq, "output file changed"))
+            record_problems.append(_Bad(fi, seq, f"output file changed: {rel}"))
     for rel, (_digest, fi, seq) in outputs.items():
         if rel not in seen:
-            record_problems.append(_Bad(fi, seq, "recorded output file is missing"))
+            record_problems.append(_Bad(fi, seq, f"recorded output file is missing: {rel}"))
     if record_problems:
         return min(record_problems, key=lambda bad: (bad.file_index, bad.seq or 0))
     return unrecorded

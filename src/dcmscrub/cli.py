@@ -551,7 +551,8 @@ def log_verify(
     if result.ok:
         info(console, f"log ok: {result.lines} lines, {result.runs} runs")
         return 0
-    error(console, f"log check failed at seq {result.first_bad_seq}: {result.problem}")
+    where = "" if result.first_bad_seq is None else f" at seq {result.first_bad_seq}"
+    error(console, f"log check failed{where}: {result.problem}")
     return int(ExitCode.VERIFY_FAILED)
 
 

@@ -189,10 +189,25 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: list[str], title: s
     for c in columns:
         table.add_column(c)
     for r in rows:
-        table.add_row(*(str(r.get(c, "")) if r.get(c) is not None else "-" for c in columns))
+        table.add_row(*(_cell(r.get(c)) for c in columns))
     return table
 
 
+def _cell(value: Any) -> str:
+    """A table cell: ``-`` for nothing, ``5 written, 1 failed`` for a mapping of counts."""
+    if value is None:
+        return "-"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{n} {k}" for k, n in value.items() if k != "total" and n) or "none"
+    return str(value)
+
+
 def stdout_console() -> Console:
-    """A console on stdout for human-readable listings a user asked for (``profile show``)."""
-    return Console(highlight=False, soft_wrap=True)
+    """A console on stdout for human-readable listings a user asked for (``profile show``).
+
+    Without a terminal (a pipe, a file) rich would squeeze tables into 80 columns; a wide page
+    keeps each row whole."""
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = max(console.width, 200)
+    return console

@@ -284,6 +284,7 @@ class _Layer:
     extends: str | None = None
     extends_line: int | None = None
     options: list[str] = field(default_factory=list)
+    option_lines: dict[str, int] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     private_default: str | None = None
     namespace: str | None = None
@@ -325,7 +326,7 @@ def _parse_layer(doc: _Doc, base_dir: Path | None) -> _Layer:
         layer.extends = _text(doc, keys["extends"], "extends")
         layer.extends_line = _line(keys["extends"])
     if "options" in keys:
-        layer.options = _parse_options(doc, keys["options"])
+        layer.options = _parse_options(doc, keys["options"], layer.option_lines)
     if "rules" in keys:
         layer.rules = _parse_rules(doc, keys["rules"])
     if "private" in keys:
@@ -358,7 +359,7 @@ def _parse_version(doc: _Doc, root: yaml.Node, node: yaml.Node | None) -> None:
         )
 
 
-def _parse_options(doc: _Doc, node: yaml.Node) -> list[str]:
+def _parse_options(doc: _Doc, node: yaml.Node, lines: dict[str, int]) -> list[str]:
     if not isinstance(node, yaml.SequenceNode):
         doc.add(_line(node), "options must be a list, e.g. [retain-safe-private, clean-descriptors]")
         return []
@@ -371,10 +372,11 @@ def _parse_options(doc: _Doc, node: yaml.Node) -> list[str]:
             doc.add(
                 _line(item),
                 f"unknown option '{name}'",
-                _suggest(name, OPTIONS) or "see: dcmscrub profile --help",
+                _suggest(name, OPTIONS) or "the options are: " + ", ".join(sorted(OPTIONS)),
             )
             continue
         out.append(name)
+        lines.setdefault(name, _line(item))
     return out
 
 
@@ -643,7 +645,10 @@ def _merge(layers: list[_Layer], extra: list[str], problems: list[ProfileProblem
     namespace, uid_root, shift = DEFAULT_NAMESPACE, None, DEFAULT_DATE_SHIFT_DAYS
     recipients: list[str] = []
     description = ""
-    for layer in layers:
+    where: dict[str, tuple[int, str, int | None]] = {}  # option -> (layer index, source, line)
+    for index, layer in enumerate(layers):
+        for o in layer.options:
+            where.setdefault(o, (index, layer.source, layer.option_lines.get(o)))
         options.extend(o for o in layer.options if o not in options)
         rules.extend(layer.rules)
         private_default = layer.private_default or private_default
@@ -662,10 +667,14 @@ def _merge(layers: list[_Layer], extra: list[str], problems: list[ProfileProblem
     top = layers[-1]
     for a, b, why in CONTRADICTIONS:
         if a in options and b in options:
-            src = "command line" if (a in extra or b in extra) else top.source
+            src, line = top.source, None
+            if a in extra or b in extra:
+                src = "command line"
+            elif a in where and b in where:  # where the later of the two was declared
+                _, src, line = max(where[a], where[b], key=lambda w: (w[0], w[2] or 0))
             problems.append(
                 ProfileProblem(
-                    src, None, f"options {a} and {b} contradict each other: {why}", "keep only one of them"
+                    src, line, f"options {a} and {b} contradict each other: {why}", "keep only one of them"
                 )
             )
     digest = hashlib.sha256()
@@ -698,31 +707,36 @@ def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
 
 
 def render_profile(profile: Profile) -> str:
-    """The resolved profile as YAML (``profile show``)."""
-    data: dict[str, Any] = {
+    """The resolved profile as YAML (``profile show``): a profile file in its own right, which
+    loads to the same rules, options and settings. Where each part came from is in comments."""
+    head: dict[str, Any] = {
         "version": PROFILE_VERSION,
         "name": profile.name,
         "description": profile.description,
-        "resolved_from": list(profile.chain),
-        "sha256": profile.sha256,
         "options": sorted(profile.options),
         "private": {"default": profile.private_default},
         "pseudonyms": {
             "namespace": profile.pseudonyms.namespace,
-            "uid_root": profile.pseudonyms.uid_root,
+            **({"uid_root": profile.pseudonyms.uid_root} if profile.pseudonyms.uid_root else {}),
             "date_shift_days": profile.pseudonyms.date_shift_days,
         },
         "burned_in": profile.burned_in,
         "recipients": list(profile.recipients),
-        "rules": [
-            {
-                "select": r.selector.text,
-                **({"creator": r.selector.creator} if r.selector.creator else {}),
-                "action": r.action,
-                **({"value": r.value} if r.value is not None else {}),
-                "from": f"{r.source}:{r.line}",
-            }
-            for r in profile.rules
-        ],
     }
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    lines = [
+        "# dcmscrub profile show: the resolved profile (extends chain and -O options applied)",
+        f"# resolved from: {', '.join(profile.chain)}",
+        f"# sha256 of the sources: {profile.sha256}",
+        yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=110).rstrip("\n"),
+        "rules:" if profile.rules else "rules: []",
+    ]
+    for r in profile.rules:
+        rule = {
+            "select": r.selector.text,
+            **({"creator": r.selector.creator} if r.selector.creator else {}),
+            "action": r.action,
+            **({"value": r.value} if r.value is not None else {}),
+        }
+        flow = yaml.safe_dump(rule, sort_keys=False, allow_unicode=True, default_flow_style=True, width=10**6)
+        lines.append(f"  - {flow.strip()}  # {r.source}:{r.line}")
+    return "\n".join(lines) + "\n"
