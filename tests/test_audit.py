@@ -721,6 +721,43 @@ def test_unended_run_before_a_later_finished_run_is_an_error(tmp_path: Path) -> 
     assert_bad(verify_log([path]), 0, "run_start without run_end")
 
 
+@pytest.mark.parametrize(
+    ("outcomes", "status", "exit_code"),
+    [
+        (["written", "quarantined"], "ok", 0),  # a quarantine is not ok
+        (["written"], "partial", 3),  # partial with nothing failed
+        (["written"], "ok", 3),
+        (["written"], "interrupted", 0),
+        (["written"], "failed", 0),
+        (["written"], "done", 0),
+    ],
+)
+def test_a_run_end_whose_status_contradicts_its_counts_is_detected(
+    tmp_path: Path, outcomes: list[str], status: str, exit_code: int
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    write_run(log, "run-1", outcomes, end=False)
+    log.append("run_end", "run-1", end_fields(outcomes) | {"status": status, "exit_code": exit_code})
+    assert_bad(
+        verify_log([path]), len(outcomes) + 1, "run_end status and exit code do not agree with its counts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "exit_code"), [("interrupted", 130), ("interrupted", 143), ("failed", 74)]
+)
+def test_interrupted_and_failed_runs_agree_with_any_counts(
+    tmp_path: Path, status: str, exit_code: int
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    outcomes = ["written", "failed"]
+    write_run(log, "run-1", outcomes, end=False)
+    log.append("run_end", "run-1", end_fields(outcomes) | {"status": status, "exit_code": exit_code})
+    assert verify_log([path]).ok
+
+
 def test_a_run_recorded_as_abandoned_is_closed_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     log = make_log(path)
@@ -1240,7 +1277,11 @@ def test_verify_memory_does_not_grow_with_log_size(tmp_path: Path) -> None:
         ]
         filler = {"v": 1, "ts": "2026-01-01T00:00:00.000000Z", "event": "file", "run_id": "r"}
         records += [{**filler, "outcome": "written", "input": "ab" * 32}] * (lines_count - 2)
-        end = {"counts": {"written": lines_count - 2, "total": lines_count - 2}}
+        end = {
+            "counts": {"written": lines_count - 2, "total": lines_count - 2},
+            "status": "ok",
+            "exit_code": 0,
+        }
         records.append({**filler, "event": "run_end", **end})
         lines, _ = chain(records)
         path = tmp_path / f"big-{lines_count}.jsonl"

@@ -30,7 +30,7 @@ def test_an_abandoned_mark_is_reaped_once(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     hold_run_mark(log, RUN_A).abandon()
     assert reap_dead_runs(log, RUN_A) == []  # never one's own
-    assert reap_dead_runs(log, RUN_B) == [RUN_A]
+    assert reap_dead_runs(log, RUN_B) == [(RUN_A, b"")]
     assert not (marks_dir(log) / RUN_A).exists()
     assert reap_dead_runs(log, RUN_B) == []
 
@@ -52,7 +52,21 @@ def test_the_mark_of_a_killed_process_is_reaped(tmp_path: Path) -> None:
     assert reap_dead_runs(log, RUN_B) == []  # alive in another process
     proc.kill()
     proc.wait()
-    assert reap_dead_runs(log, RUN_B) == [RUN_A]
+    assert reap_dead_runs(log, RUN_B) == [(RUN_A, b"")]
+
+
+def test_a_pending_note_is_handed_to_the_reaper_and_cleared_by_its_run(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    mark = hold_run_mark(log, RUN_A)
+    mark.note_pending(b"a longer first note")
+    mark.note_pending(b"batch 2")  # replaces, never appends
+    mark.abandon()
+    assert reap_dead_runs(log, RUN_B) == [(RUN_A, b"batch 2")]
+    mark = hold_run_mark(log, RUN_B)
+    mark.note_pending(b"batch 1")
+    mark.clear_pending()  # its records made it into the log
+    mark.abandon()
+    assert reap_dead_runs(log, RUN_A) == [(RUN_B, b"")]
 
 
 def test_marks_are_skipped_when_they_cannot_be_made(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pydicom
 import pytest
 
 from conftest import KEY, SAMPLE, dcm_files
-from dcmscrub import dicomfile
+from dcmscrub import dicomfile, runner
 from dcmscrub.auditcheck import verify_log
 from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
 from dcmscrub.outtree import OutputTree, Shard
@@ -318,6 +318,76 @@ def test_every_input_is_logged_and_the_log_verifies(tmp_path: Path) -> None:
 
 
 # -- crashes and signals ----------------------------------------------------------------------------
+
+
+class Died(BaseException):
+    """Stands in for kill -9: nothing after it runs but the finally blocks."""
+
+
+def test_a_run_that_dies_between_its_renames_and_its_records_is_logged_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = make_many(tmp_path / "in", 20)
+    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
+
+    def die(self: object, batch: object) -> None:
+        raise Died
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner._Batch, "_log", die)
+        with pytest.raises(Died):
+            scrub([corpus], out, log=log)
+    named = dcm_files(out)
+    assert named  # the first batch got its final names ...
+    assert not [line for line in log.read_text().splitlines() if '"event":"file"' in line]  # ... no records
+    assert not verify_log([log], check_outputs=out).ok  # unrecorded outputs
+    # the dead run's mark holds the batch's records; the next run logs those whose outputs are on disk
+    again = scrub([corpus], out, log=log)
+    assert again.counts["exists"] == len(named)  # type: ignore[attr-defined]
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    dead = records[0]["run_id"]
+    recovered = [r for r in records if r["event"] == "file" and r["run_id"] == dead]
+    assert sorted(r["output"] for r in recovered) == sorted(str(p.relative_to(out)) for p in named)
+    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
+    assert (abandoned["abandoned_run"], abandoned["recovered_records"]) == (dead, len(named))
+    result = verify_log([log], check_outputs=out)
+    assert result.ok, result
+
+
+def test_a_batch_note_recovers_only_outputs_on_disk_with_their_hash(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "P1" / "s").mkdir(parents=True)
+    (out / "P1" / "s" / "a.dcm").write_bytes(b"A")
+    (out / "P1" / "s" / "b.dcm").write_bytes(b"other content")
+    (tmp_path / "outside.dcm").write_bytes(b"C")
+
+    def record(output: str, content: bytes, **kw: object) -> dict[str, object]:
+        return {
+            "input": "d" * 64,
+            "input_hmac": None,
+            "output": output,
+            "output_sha256": hashlib.sha256(content).hexdigest(),
+            "outcome": "written",
+            "error_code": None,
+            "bytes_in": 1,
+            "bytes_out": 1,
+            "ms": 1,
+        } | kw
+
+    records = [
+        record("P1/s/a.dcm", b"A"),  # renamed before the run died: recovered
+        record("P1/s/b.dcm", b"B"),  # another content under that name: not this run's output
+        record("P1/s/c.dcm", b"C"),  # never renamed (its temp file is swept): nothing to log
+        record("../outside.dcm", b"C"),  # not inside the output folder
+        record("P1/s/a.dcm", b"A", outcome="exists"),
+        record("P1/s/a.dcm", b"A", extra=1),
+    ]
+    note = runner._pending_note(out, records)
+    assert runner._recoverable_records(note) == [records[0]]
+    assert runner._recoverable_records(b"") == []
+    assert runner._recoverable_records(b"{not json") == []
+    assert runner._recoverable_records(note.replace(b'"v":1', b'"v":2')) == []
+
 
 RUN = [sys.executable, "-m", "dcmscrub", "scrub", "--no-encrypt", "--quiet", "-j", "1"]
 

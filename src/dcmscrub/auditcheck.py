@@ -271,6 +271,8 @@ class _Verifier:
             or counts != expected
         ):
             raise _Bad(fi, seq, "run_end counts do not match its file records")
+        if not _status_agrees(rec.get("status"), rec.get("exit_code"), expected):
+            raise _Bad(fi, seq, "run_end status and exit code do not agree with its counts")
 
     def _signature(self, fi: int, seq: int, rec: Mapping[str, Any], has_sig: bool) -> None:
         if not has_sig:
@@ -415,6 +417,22 @@ def _check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) 
     if record_problems:
         return min(record_problems, key=lambda bad: (bad.file_index, bad.seq or 0))
     return unrecorded
+
+
+def _status_agrees(status: object, exit_code: object, counts: Mapping[str, int]) -> bool:
+    """Whether a run_end's status and exit code can go with its counts (runner._finish)."""
+    if type(exit_code) is not int:
+        return False
+    problems = counts.get("failed", 0) + counts.get("quarantined", 0)
+    if status == "ok":
+        return exit_code == 0 and problems == 0
+    if status == "partial":
+        return exit_code == 3 and problems > 0
+    if status == "interrupted":
+        return exit_code in (130, 143)
+    if status == "failed":
+        return exit_code not in (0, 3, 130, 143)
+    return False
 
 
 def verify_log(

@@ -11,9 +11,14 @@ into place, so a visible mark is always locked from the start. A clean end unlin
 while it still holds the lock. A later run that manages to lock a mark that is still linked
 under its name has found a dead run.
 
-A mark holds nothing but its name, a run id (a UUIDv7 that the log records anyway). Marks are
-an aid to ``log verify``, not records: if they cannot be kept (a read-only folder), the run
-goes on without them and a crash stays visible in the log as an unended run.
+While a batch of outputs is being renamed into place, the mark also holds what the batch is
+about to record (:meth:`RunMark.note_pending`), and is emptied once those records are in the
+log. A run killed between the renames and its records thus leaves them in its mark, and the run
+that reaps it can append the records whose outputs really appeared (same SHA-256), so that no
+output stays unlogged. The mark holds only what the log will hold anyway: a run id, the output
+folder, and ``file`` records (keyed digests, pseudonymous paths, hashes, counts). Marks are an aid
+to ``log verify``, not records: if they cannot be kept (a read-only folder), the run goes on
+without them and a crash stays visible in the log as an unended run.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Final
 
 __all__ = ["RunMark", "hold_run_mark", "reap_dead_runs"]
 
+MAX_PENDING_BYTES: Final = 4 << 20  # a batch's records are far smaller; more is not a mark of ours
 _RUN_ID_RE: Final = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
@@ -56,6 +62,18 @@ class RunMark:
                 self.path.unlink()
         self.abandon()
 
+    def note_pending(self, data: bytes) -> None:
+        """Replace the mark's content with ``data`` and sync it (a batch's records, before its renames)."""
+        if self._fd >= 0:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, data, 0)
+            os.fsync(self._fd)
+
+    def clear_pending(self) -> None:
+        """Empty the mark: the batch's records are in the log."""
+        if self._fd >= 0:
+            os.ftruncate(self._fd, 0)
+
     def abandon(self) -> None:
         """Drop the lock and keep the mark (a no-op after :meth:`release`)."""
         if self._fd >= 0:
@@ -83,46 +101,50 @@ def hold_run_mark(log: Path, run_id: str) -> RunMark:
     return RunMark(folder / run_id, fd)
 
 
-def reap_dead_runs(log: Path, own_run_id: str) -> list[str]:
-    """The run ids whose marks beside ``log`` are unlocked (their process died); their marks are
-    removed. The caller records each as ``run_abandoned``. Temporary marks left by a run that
+def reap_dead_runs(log: Path, own_run_id: str) -> list[tuple[str, bytes]]:
+    """The runs whose marks beside ``log`` are unlocked (their process died), each with what its
+    mark held (see :meth:`RunMark.note_pending`; empty unless it died inside a batch). Their marks
+    are removed; the caller records each as ``run_abandoned``. Temporary marks left by a run that
     died while creating its mark are removed too."""
     folder = marks_dir(log)
     try:
         names = sorted(entry.name for entry in folder.iterdir())
     except OSError:
         return []
-    dead: list[str] = []
+    dead: list[tuple[str, bytes]] = []
     for name in names:
         if name == own_run_id:
             continue
         if _RUN_ID_RE.fullmatch(name):
-            if _is_dead(folder / name):
-                dead.append(name)
-        elif name.startswith(".") and name.endswith(".tmp") and _is_dead(folder / name):
-            pass  # never renamed into place: its run never started writing records
+            pending = _take_if_dead(folder / name)
+            if pending is not None:
+                dead.append((name, pending))
+        elif name.startswith(".") and name.endswith(".tmp"):
+            _take_if_dead(folder / name)  # never renamed into place: its run wrote no records
     return dead
 
 
-def _is_dead(path: Path) -> bool:
-    """Lock ``path``; when that succeeds and the name still points at it, unlink it: dead."""
+def _take_if_dead(path: Path) -> bytes | None:
+    """Lock ``path``; when that succeeds and the name still points at it, read and unlink it (the
+    run is dead) and return its content. None while its run is alive."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return False
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        return False  # held: that run is alive
+        return None  # held: that run is alive
     try:
         held = os.fstat(fd)
         named = path.lstat()
         if not stat.S_ISREG(named.st_mode) or (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
-            return False  # the run ended cleanly (unlinked) and a new file took the name meanwhile
+            return None  # the run ended cleanly (unlinked) and a new file took the name meanwhile
+        content = os.pread(fd, min(held.st_size, MAX_PENDING_BYTES), 0)
         path.unlink()
-        return True
+        return content
     except OSError:
-        return False
+        return None
     finally:
         os.close(fd)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import os
 import signal
 import threading
@@ -18,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dcmscrub.atomic import OutputExistsError, commit, discard, sync_filesystem
@@ -163,7 +165,7 @@ def scrub_tree(
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = Stop()
-        batch = _Batch(out, overwrite, audit, summary, stop, on_result)
+        batch = _Batch(out, overwrite, audit, summary, stop, on_result, mark)
         with _signals(stop):
             for result in _in_order(run_all(items, settings, jobs, stop)):
                 batch.add(result)
@@ -198,9 +200,57 @@ def _hold_mark(audit: AuditLog | None, run_id: str) -> RunMark:
     if audit is None:
         return RunMark(None, -1)
     mark = hold_run_mark(audit.path, run_id)
-    for dead in reap_dead_runs(audit.path, run_id):
-        audit.append(ABANDONED_EVENT, run_id, {"abandoned_run": dead})
+    for dead, pending in reap_dead_runs(audit.path, run_id):
+        # records of outputs the dead run had named but not yet logged: logged now, in its name
+        records = _recoverable_records(pending)
+        if records:
+            audit.append_many("file", dead, records)
+        audit.append(ABANDONED_EVENT, run_id, {"abandoned_run": dead, "recovered_records": len(records)})
     return mark
+
+
+PENDING_VERSION = 1  # of the batch notes a run keeps in its mark (runmarks.RunMark.note_pending)
+_FILE_RECORD_KEYS = frozenset(
+    {"input", "input_hmac", "output", "output_sha256", "outcome", "error_code", "bytes_in", "bytes_out", "ms"}
+)
+
+
+def _pending_note(out: Path, records: list[dict[str, object]]) -> bytes:
+    """What a batch is about to record, kept in the run's mark while its outputs are renamed."""
+    note = {"v": PENDING_VERSION, "out": str(out), "records": records}
+    return json.dumps(note, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _recoverable_records(pending: bytes) -> list[dict[str, object]]:
+    """From a dead run's batch note, the ``file`` records whose outputs are on disk with the
+    recorded SHA-256 (the renames that happened before the run died); nothing else."""
+    if not pending:
+        return []
+    try:
+        note = json.loads(pending)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(note, dict) or note.get("v") != PENDING_VERSION or not isinstance(note.get("out"), str):
+        return []
+    out, records = Path(note["out"]), note.get("records")
+    found: list[dict[str, object]] = []
+    for rec in records if isinstance(records, list) else []:
+        if not isinstance(rec, dict) or set(rec) != _FILE_RECORD_KEYS or rec["outcome"] != "written":
+            continue
+        output, digest = rec["output"], rec["output_sha256"]
+        if not isinstance(output, str) or not isinstance(digest, str):
+            continue
+        rel = PurePosixPath(output)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            continue
+        try:
+            with open(out / rel, "rb") as fh:
+                actual = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            continue
+        if actual == digest:
+            found.append(rec)
+    return found
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:
@@ -303,9 +353,10 @@ class _Batch:
         summary: RunSummary,
         stop: Stop,
         on_result: Callable[[FileResult], None] | None,
+        mark: RunMark,
     ) -> None:
         self.out, self.overwrite, self.audit, self.summary, self.stop = out, overwrite, audit, summary, stop
-        self.on_result = on_result
+        self.on_result, self.mark = on_result, mark
         self.committed: set[str] = set()
         self.results: list[FileResult] = []
         self.started = 0.0
@@ -323,11 +374,16 @@ class _Batch:
             return
         if any(r.temp for r in batch):
             sync_filesystem(self.out)  # the data, before any name points at it
+            if self.audit is not None and self.mark.held:
+                # if the run dies between the renames and the records, the next run logs them
+                notes = [_file_record(self.audit, r) for r in batch if r.temp and r.outcome == "written"]
+                self.mark.note_pending(_pending_note(self.out, notes))
             for result in batch:
                 _commit(result, self.out, self.overwrite, self.committed)
             sync_filesystem(self.out)  # the names, before a record says they exist
         if self.audit is not None:
             self._log(batch)
+            self.mark.clear_pending()
         for result in batch:
             _account(self.summary, result)
             if self.on_result is not None:
