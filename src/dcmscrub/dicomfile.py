@@ -348,27 +348,14 @@ def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) ->
         elem = ds._dict[key]
         head = struct.pack(e + "HH", key >> 16, key & 0xFFFF)
         if isinstance(elem, RawDataElement) and _copyable(elem, implicit, little):
-            value = elem.value or b""
-            if implicit:
-                out += head + struct.pack(e + "L", len(value)) + value
-                continue
-            vr = str(elem.VR).encode()
-            if vr in _LONG_VRS:
-                out += head + vr + b"\x00\x00" + struct.pack(e + "L", len(value)) + value
-                continue
-            if len(value) <= 0xFFFF:
-                out += head + vr + struct.pack(e + "H", len(value)) + value
+            encoded = _element_bytes(head, str(elem.VR), elem.value or b"", implicit, e)
+            if encoded is not None:
+                out += encoded
                 continue
         elif isinstance(elem, DataElement) and (text := _ascii_text(elem)) is not None:
-            if implicit:
-                out += head + struct.pack(e + "L", len(text)) + text
-                continue
-            vr = str(elem.VR).encode()
-            if vr in _LONG_VRS:
-                out += head + vr + b"\x00\x00" + struct.pack(e + "L", len(text)) + text
-                continue
-            if len(text) <= 0xFFFF:
-                out += head + vr + struct.pack(e + "H", len(text)) + text
+            encoded = _element_bytes(head, str(elem.VR), text, implicit, e)
+            if encoded is not None:
+                out += encoded
                 continue
         elif isinstance(elem, DataElement) and elem.VR == "SQ":
             out += head + (b"" if implicit else b"SQ\x00\x00") + _UNDEFINED[e]
@@ -382,6 +369,18 @@ def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) ->
         fp.is_little_endian, fp.is_implicit_VR = little, implicit
         write_data_element(fp, ds[key], encodings)
         out += fp.getvalue()
+
+
+def _element_bytes(head: bytes, vr: str, value: bytes, implicit: bool, e: str) -> bytes | None:
+    """Tag ``head``, VR and length, then ``value``; None when a short-length VR cannot hold it."""
+    if implicit:
+        return head + struct.pack(e + "L", len(value)) + value
+    code = vr.encode()
+    if code in _LONG_VRS:
+        return head + code + b"\x00\x00" + struct.pack(e + "L", len(value)) + value
+    if len(value) <= 0xFFFF:
+        return head + code + struct.pack(e + "H", len(value)) + value
+    return None
 
 
 _TEXT_VRS = frozenset(
