@@ -127,6 +127,20 @@ def test_exit_65_for_a_damaged_encrypted_file(
     assert not [p for p in (tmp_path / "plain").iterdir()]
 
 
+def test_an_armored_file_fails_with_a_hint_that_names_armor(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, identity: tuple[Path, str]
+) -> None:
+    id_path, _recipient = identity
+    (tmp_path / "x.age").write_bytes(
+        b"-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n"
+    )
+    code, _out, err = run(capsys, "decrypt", tmp_path / "x.age", "--out", tmp_path / "plain", "-i", id_path)
+    assert code == 65
+    assert "x.age: cannot decrypt: wrong key or damaged file" in err
+    assert "ASCII-armored (age -a)" in err and "check the identity file" not in err
+    assert not [p for p in (tmp_path / "plain").iterdir()]
+
+
 def test_exit_66_for_a_missing_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _out, err = run(capsys, "scrub", tmp_path / "nope", "--out", tmp_path / "out", "--no-encrypt")
     assert code == 66

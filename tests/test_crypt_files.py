@@ -174,6 +174,28 @@ def test_decrypt_file_not_age(tmp_path: Path, identity: X25519Identity) -> None:
     assert all_files(tmp_path) == ["x.dcm"]
 
 
+def test_decrypt_file_names_armor_in_its_hint_and_nothing_else(
+    tmp_path: Path, identity: X25519Identity
+) -> None:
+    armored = (
+        b"-----BEGIN AGE ENCRYPTED FILE-----\n"
+        b"YWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n"
+        b"-----END AGE ENCRYPTED FILE-----\n"
+    )
+    (tmp_path / "x.age").write_bytes(armored)
+    with pytest.raises(DecryptError) as info:
+        decrypt_file(tmp_path / "x.age", tmp_path / "x", [identity])
+    assert info.value.message == f"x.age: {DecryptError.GENERIC}"  # the one line is the usual one
+    assert info.value.exit_code == ExitCode.DATA
+    assert "ASCII-armored" in (info.value.hint or "") and "age -d" in (info.value.hint or "")
+    assert all_files(tmp_path) == ["x.age"]
+    # a file that is not age at all keeps the usual hint
+    (tmp_path / "y.dcm").write_bytes(bytes(128) + b"DICM")
+    with pytest.raises(DecryptError) as info:
+        decrypt_file(tmp_path / "y.dcm", tmp_path / "y", [identity])
+    assert info.value.hint == DecryptError.HINT
+
+
 def test_decrypt_file_missing_input(tmp_path: Path, identity: X25519Identity) -> None:
     with pytest.raises(InputError):
         decrypt_file(tmp_path / "absent.age", tmp_path / "absent", [identity])

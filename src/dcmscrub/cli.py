@@ -37,7 +37,14 @@ from dcmscrub.console import (
 )
 from dcmscrub.container import ScryptIdentity, ScryptRecipient, X25519Recipient, parse_recipient
 from dcmscrub.crypt_files import encrypt_file
-from dcmscrub.errors import EXIT_CODE_MEANINGS, ConfigError, DcmscrubError, ExitCode, UsageError
+from dcmscrub.errors import (
+    EXIT_CODE_MEANINGS,
+    ConfigError,
+    DcmscrubError,
+    DecryptError,
+    ExitCode,
+    UsageError,
+)
 from dcmscrub.keys import (
     audit_public_key_str,
     format_audit_key_file,
@@ -377,10 +384,10 @@ def decrypt(
         log=log or default_log_path(os.environ),
         digest_key=_linkage_key(linkage_key),
         debug=debug,
-        on_failure=lambda name, detail: error(
+        on_failure=lambda result: error(
             console,
-            f"{name}: cannot decrypt: wrong key or damaged file",
-            hint=f"detail: {detail}" if debug else None,
+            f"{result.name}: {DecryptError.GENERIC}",
+            hint=f"detail: {result.detail}" if debug else result.hint,
         ),
     )
     info(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from dcmscrub.atomic import OutputExistsError, atomic_output, is_temp_name
-from dcmscrub.container import MAGIC, Identity, Recipient, decrypt, encrypt, looks_like_age
+from dcmscrub.container import Identity, Recipient, decrypt, encrypt, looks_like_age
 from dcmscrub.errors import DecryptError, InputError, OutputError
 
 __all__ = [
@@ -32,6 +32,13 @@ __all__ = [
 AGE_SUFFIX: Final = ".age"
 
 Outcome = Literal["decrypted", "failed", "exists", "skipped"]
+
+
+ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_HINT = (
+    "this file is ASCII-armored (age -a), which dcmscrub does not read: decrypt it with"
+    " `age -d`, or ask for files written without -a"
+)
 
 
 def plain_name(name: str) -> str:
@@ -81,7 +88,11 @@ def encrypt_file(src: Path, dst: Path, recipients: Sequence[Recipient], *, overw
 def _decrypt_to(src: Path, dst: Path, identities: Sequence[Identity], overwrite: bool) -> int:
     """Decrypt one file into an atomic output; :class:`DecryptError` leaves nothing behind."""
     with open(src, "rb") as fin:
-        if not looks_like_age(fin.read(len(MAGIC))):
+        prefix = fin.read(len(ARMOR_BEGIN))
+        if prefix == ARMOR_BEGIN:
+            # says nothing about keys or content: only which of age's two encodings this is
+            raise DecryptError("armored age file", hint=ARMOR_HINT)
+        if not looks_like_age(prefix):
             raise DecryptError("not an age file")
         fin.seek(0)
         with atomic_output(dst, overwrite=overwrite, mode=0o600) as fout:
@@ -103,7 +114,7 @@ def decrypt_file(src: Path, dst: Path, identities: Sequence[Identity], *, overwr
     try:
         return _decrypt_to(src, dst, identities, overwrite)
     except DecryptError as exc:
-        raise DecryptError(exc.reason, name=src.name) from None
+        raise DecryptError(exc.reason, name=src.name, hint=exc.hint) from None
     except OutputExistsError:
         raise OutputError(f"{dst} already exists", hint="use --overwrite or choose another name") from None
     except FileNotFoundError:
@@ -125,6 +136,7 @@ class DecryptResult:
     output: Path | None = None
     detail: str | None = None
     size: int = 0
+    hint: str | None = None  # only where it says more than DecryptError.HINT (an armored file)
 
 
 @dataclass
@@ -227,7 +239,8 @@ def _run_job(job: _Job, identities: Sequence[Identity], overwrite: bool, taken: 
         job.dst.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         size = _decrypt_to(job.src, job.dst, identities, overwrite)
     except DecryptError as exc:
-        return DecryptResult(job.name, "failed", detail=exc.reason)
+        hint = exc.hint if exc.hint != DecryptError.HINT else None
+        return DecryptResult(job.name, "failed", detail=exc.reason, hint=hint)
     except OutputExistsError:
         return DecryptResult(job.name, "exists", output=job.dst)
     except OSError as exc:

@@ -159,11 +159,11 @@ class DecryptError(DataError):
 
     GENERIC = "cannot decrypt: wrong key or damaged file"
 
-    def __init__(self, detail: str, *, name: str | None = None) -> None:
+    HINT = "check the identity file; a damaged file cannot be repaired"
+
+    def __init__(self, detail: str, *, name: str | None = None, hint: str | None = None) -> None:
         message = f"{name}: {self.GENERIC}" if name else self.GENERIC
-        super().__init__(
-            message, hint="check the identity file; a damaged file cannot be repaired", detail=detail
-        )
+        super().__init__(message, hint=hint or self.HINT, detail=detail)
         self.reason = detail
 
 

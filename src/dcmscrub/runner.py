@@ -494,7 +494,7 @@ def decrypt_tree(
     overwrite: bool = False,
     log: Path | None = None,
     digest_key: bytes | None = None,
-    on_failure: Callable[[str, str], None] | None = None,
+    on_failure: Callable[[DecryptResult], None] | None = None,
     debug: bool = False,
 ) -> DecryptSummary:
     """Decrypt files and folders into ``out`` (see :func:`crypt_files.decrypt_paths`), appending a
@@ -534,7 +534,7 @@ def _decrypt_logged(
     audit: AuditLog | None,
     run_id: str,
     mark: RunMark,
-    on_failure: Callable[[str, str], None] | None,
+    on_failure: Callable[[DecryptResult], None] | None,
 ) -> DecryptSummary:
     """The body of :func:`decrypt_tree` once its ``run_start`` is written: files, then ``run_end``."""
     counts: Counter[str] = Counter()
@@ -543,7 +543,7 @@ def _decrypt_logged(
         outcome = {"decrypted": "written"}.get(result.outcome, result.outcome)
         counts[outcome] += 1
         if result.outcome == "failed" and on_failure is not None:
-            on_failure(result.name, result.detail or "")
+            on_failure(result)
         if audit is not None:
             audit.append(
                 "file",
