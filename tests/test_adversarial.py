@@ -89,13 +89,17 @@ def adv_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
         pytest.skip("../shared/reference/annex_e.json is absent")
 
 
-@pytest.fixture(scope="session")
-def adv_runs(adv_corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Runs:
-    base = tmp_path_factory.mktemp("adversarial-out")
+def runs_per_profile(root: Path, base: Path) -> Runs:
+    """One scrub of ``root`` per profile under test, each into its own folder and log under ``base``."""
     return {
-        name: run_scrub(adv_corpus.root, base / name, profile_for(name), KEY, base / f"{name}.jsonl")
+        name: run_scrub(root, base / name, profile_for(name), KEY, base / f"{name}.jsonl")
         for name in PROFILE_NAMES
     }
+
+
+@pytest.fixture(scope="session")
+def adv_runs(adv_corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    return runs_per_profile(adv_corpus.root, tmp_path_factory.mktemp("adversarial-out"))
 
 
 @pytest.fixture(scope="session")
@@ -105,11 +109,7 @@ def adv_extra(tmp_path_factory: pytest.TempPathFactory) -> ExtraCorpus:
 
 @pytest.fixture(scope="session")
 def extra_runs(adv_extra: ExtraCorpus, tmp_path_factory: pytest.TempPathFactory) -> Runs:
-    base = tmp_path_factory.mktemp("extra-out")
-    return {
-        name: run_scrub(adv_extra.root, base / name, profile_for(name), KEY, base / f"{name}.jsonl")
-        for name in PROFILE_NAMES
-    }
+    return runs_per_profile(adv_extra.root, tmp_path_factory.mktemp("extra-out"))
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ from dcmscrub.audit import (
     audit_key_fingerprint,
     canonical_line,
 )
-from dcmscrub.errors import UsageError
+from dcmscrub.errors import ExitCode, UsageError
 
 __all__ = ["RunSummaryRow", "VerifyResult", "summarize_runs", "verify_log"]
 
@@ -424,14 +424,15 @@ def _status_agrees(status: object, exit_code: object, counts: Mapping[str, int])
     if type(exit_code) is not int:
         return False
     problems = counts.get("failed", 0) + counts.get("quarantined", 0)
+    stopped = (ExitCode.INTERRUPTED, ExitCode.TERMINATED)
     if status == "ok":
-        return exit_code == 0 and problems == 0
+        return exit_code == ExitCode.OK and problems == 0
     if status == "partial":
-        return exit_code == 3 and problems > 0
+        return exit_code == ExitCode.PARTIAL and problems > 0
     if status == "interrupted":
-        return exit_code in (130, 143)
+        return exit_code in stopped
     if status == "failed":
-        return exit_code not in (0, 3, 130, 143)
+        return exit_code not in (ExitCode.OK, ExitCode.PARTIAL, *stopped)
     return False
 
 

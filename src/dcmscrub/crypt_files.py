@@ -34,8 +34,8 @@ AGE_SUFFIX: Final = ".age"
 Outcome = Literal["decrypted", "failed", "exists", "skipped"]
 
 
-ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
-ARMOR_HINT = (
+ARMOR_BEGIN: Final = b"-----BEGIN AGE ENCRYPTED FILE-----"
+ARMOR_HINT: Final = (
     "this file is ASCII-armored (age -a), which dcmscrub does not read: decrypt it with"
     " `age -d`, or ask for files written without -a"
 )

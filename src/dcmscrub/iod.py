@@ -11,6 +11,8 @@ and tests/test_dciodvfy.py checks outputs with dciodvfy so a gap shows up as a f
 
 from __future__ import annotations
 
+from typing import Final
+
 from pydicom.datadict import keyword_dict
 
 _SR = "1.2.840.10008.5.1.4.1.1.88."
@@ -97,18 +99,7 @@ def _top_level(tag: int, sop_class: str, item_has: frozenset[int]) -> str:
         return "2" if sop_class.startswith(_CONTENT_IDENTIFICATION_PREFIXES) else "3"
     if kw == "ContentLabel":
         return "1" if sop_class.startswith(_CONTENT_IDENTIFICATION_PREFIXES) else "3"
-    if kw in (
-        "PatientID",
-        "ContrastBolusAgent",
-        "StudyDate",
-        "StudyTime",
-        "ReferringPhysicianName",
-        "StudyID",
-        "AccessionNumber",
-        "PatientName",
-        "PatientBirthDate",
-        "PatientSex",
-    ):
+    if kw in _PATIENT_STUDY_TYPE2:
         return "2"  # Patient, General Study and Contrast/Bolus modules
     if kw == "PatientSexNeutered":
         # Type 2C: required for non-human subjects (PS3.3 C.7.1.1)
@@ -149,6 +140,18 @@ def _nested(tag: int, parent: int, item_has: frozenset[int]) -> str:
     return "3"
 
 
+_PATIENT_STUDY_TYPE2: Final = (
+    "PatientID",
+    "ContrastBolusAgent",
+    "StudyDate",
+    "StudyTime",
+    "ReferringPhysicianName",
+    "StudyID",
+    "AccessionNumber",
+    "PatientName",
+    "PatientBirthDate",
+    "PatientSex",
+)
 _SPECIES_TAGS = frozenset({_tag("PatientSpeciesDescription"), _tag("PatientSpeciesCodeSequence")})
 
 _KEYWORD_OF: dict[int, str] = {
@@ -162,16 +165,7 @@ _KEYWORD_OF: dict[int, str] = {
         "ContentDescription",
         "ContentCreatorName",
         "ContentLabel",
-        "PatientID",
-        "ContrastBolusAgent",
-        "StudyDate",
-        "StudyTime",
-        "ReferringPhysicianName",
-        "StudyID",
-        "AccessionNumber",
-        "PatientName",
-        "PatientBirthDate",
-        "PatientSex",
+        *_PATIENT_STUDY_TYPE2,
         "PatientSexNeutered",
         "RTPlanDate",
         "RTPlanTime",

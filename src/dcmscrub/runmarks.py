@@ -15,8 +15,10 @@ While a batch of outputs is being renamed into place, the mark also holds what t
 about to record (:meth:`RunMark.note_pending`), and is emptied once those records are in the
 log. A run killed between the renames and its records thus leaves them in its mark, and the run
 that reaps it can append the records whose outputs really appeared (same SHA-256), so that no
-output stays unlogged. The mark holds only what the log will hold anyway: a run id, the output
-folder, and ``file`` records (keyed digests, pseudonymous paths, hashes, counts). Marks are an aid
+output stays unlogged. The mark holds a run id, the batch's ``file`` records (what the log will
+hold anyway: keyed digests, pseudonymous paths, hashes, counts) and, unlike the log, the output
+folder's path in clear (never an input path), in a 0700 folder, for as long as the batch takes
+to rename. Marks are an aid
 to ``log verify``, not records: if they cannot be kept (a read-only folder), the run goes on
 without them and a crash stays visible in the log as an unended run.
 """
@@ -105,7 +107,8 @@ def reap_dead_runs(log: Path, own_run_id: str) -> list[tuple[str, bytes]]:
     """The runs whose marks beside ``log`` are unlocked (their process died), each with what its
     mark held (see :meth:`RunMark.note_pending`; empty unless it died inside a batch). Their marks
     are removed; the caller records each as ``run_abandoned``. Temporary marks left by a run that
-    died while creating its mark are removed too."""
+    died while creating its mark are removed too. (A live run's temporary mark is unlocked for a
+    moment before its flock; removing it then only makes that run go on without a mark.)"""
     folder = marks_dir(log)
     try:
         names = sorted(entry.name for entry in folder.iterdir())
