@@ -721,6 +721,30 @@ def test_unended_run_before_a_later_finished_run_is_an_error(tmp_path: Path) -> 
     assert_bad(verify_log([path]), 0, "run_start without run_end")
 
 
+def test_an_unended_run_whose_mark_is_held_is_still_running(tmp_path: Path) -> None:
+    """A long, quiet run followed by a finished one: its held mark says it is alive."""
+    from dcmscrub.runmarks import hold_run_mark
+
+    path = tmp_path / "audit.jsonl"
+    log = make_log(path)
+    live = "01a22312-4bd5-7e9c-b214-2291befd00ac"
+    write_run(log, live, ["written"], end=False)
+    write_run(log, "run-2", ["written"])
+    assert_bad(verify_log([path]), 0, "run_start without run_end")  # no mark: as before
+    mark = hold_run_mark(path, live)
+    result = verify_log([path])
+    assert result.ok, result
+    assert result.warnings[0] == "run starting at seq 0 has no run_end yet: its process is still running"
+    mark.abandon()  # the process died; no run has written to the log since
+    result = verify_log([path])
+    assert result.ok, result
+    assert result.warnings[0] == (
+        "run starting at seq 0 was interrupted (its process died);"
+        " the next run that writes to this log records it as abandoned"
+    )
+    assert verify_log([path]).warnings == result.warnings  # verify reaps nothing
+
+
 @pytest.mark.parametrize(
     ("outcomes", "status", "exit_code"),
     [

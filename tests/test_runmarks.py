@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dcmscrub.runmarks import hold_run_mark, marks_dir, reap_dead_runs
+from dcmscrub.runmarks import hold_run_mark, marks_dir, probe_run, reap_dead_runs
 
 RUN_A = "01a22312-4bd5-7e9c-b214-2291befd00ac"
 RUN_B = "01a22312-4bd5-7e9c-b214-2291befd00ad"
@@ -24,6 +24,24 @@ def test_a_held_mark_is_alive_and_a_released_one_is_gone(tmp_path: Path) -> None
     mark.release()
     assert not (marks_dir(log) / RUN_A).exists()
     assert reap_dead_runs(log, RUN_B) == []
+
+
+def test_a_probe_tells_live_dead_and_unknown_runs_apart_and_changes_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    assert probe_run(log, RUN_A) is None  # no marks folder at all
+    mark = hold_run_mark(log, RUN_A)
+    assert probe_run(log, RUN_A) is True
+    assert probe_run(log, RUN_B) is None  # no mark of its own
+    assert reap_dead_runs(log, RUN_B) == []  # the probe left the live run's lock alone
+    mark.abandon()
+    assert probe_run(log, RUN_A) is False
+    assert probe_run(log, RUN_A) is False  # a probe neither reaps nor keeps a lock
+    assert reap_dead_runs(log, RUN_B) == [(RUN_A, b"")]
+    assert probe_run(log, RUN_A) is None
+    (marks_dir(log) / "x").mkdir()
+    assert probe_run(log, "../audit.jsonl.runs/x") is None  # a run id from a log is never a path
+    os.mkfifo(marks_dir(log) / RUN_B)
+    assert probe_run(log, RUN_B) is None  # not a mark of ours, and no hang on a FIFO
 
 
 def test_an_abandoned_mark_is_reaped_once(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import KEY, SAMPLE, dcm_files
 from dcmscrub import dicomfile, runner
+from dcmscrub.audit import AuditLog
 from dcmscrub.auditcheck import verify_log
 from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
 from dcmscrub.outtree import OutputTree, Shard
@@ -354,6 +355,33 @@ def test_a_run_that_dies_between_its_renames_and_its_records_is_logged_by_the_ne
     assert result.ok, result
 
 
+def test_a_run_that_dies_after_its_records_but_before_emptying_its_mark_is_not_logged_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = make_many(tmp_path / "in", 20)
+    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
+
+    def die(self: object) -> None:
+        raise Died
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner.RunMark, "clear_pending", die)
+        with pytest.raises(Died):
+            scrub([corpus], out, log=log)
+    named = dcm_files(out)
+    logged = [json.loads(line) for line in log.read_text().splitlines() if '"event":"file"' in line]
+    assert named and len(logged) == len(named)  # the first batch: named and recorded
+    scrub([corpus], out, log=log)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    dead = records[0]["run_id"]
+    outputs = [r["output"] for r in records if r["event"] == "file" and r["run_id"] == dead]
+    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)  # each once
+    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
+    assert (abandoned["abandoned_run"], abandoned["recovered_records"]) == (dead, 0)
+    result = verify_log([log], check_outputs=out)
+    assert result.ok, result
+
+
 def test_a_batch_note_recovers_only_outputs_on_disk_with_their_hash(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "P1" / "s").mkdir(parents=True)
@@ -382,11 +410,23 @@ def test_a_batch_note_recovers_only_outputs_on_disk_with_their_hash(tmp_path: Pa
         record("P1/s/a.dcm", b"A", outcome="exists"),
         record("P1/s/a.dcm", b"A", extra=1),
     ]
-    note = runner._pending_note(out, records)
-    assert runner._recoverable_records(note) == [records[0]]
-    assert runner._recoverable_records(b"") == []
-    assert runner._recoverable_records(b"{not json") == []
-    assert runner._recoverable_records(note.replace(b'"v":1', b'"v":2')) == []
+    audit = AuditLog(tmp_path / "audit.jsonl", digest_key=b"k" * 32)
+    dead = "01a22312-4bd5-7e9c-b214-2291befd00ac"
+    note = runner._pending_note(out, audit.end_offset(), records)
+    assert runner._recoverable_records(note, audit, dead) == [records[0]]
+    assert runner._recoverable_records(b"", audit, dead) == []
+    assert runner._recoverable_records(b"{not json", audit, dead) == []
+    assert runner._recoverable_records(note.replace(b'"v":2', b'"v":3'), audit, dead) == []
+    assert runner._recoverable_records(note.replace(b'"log_offset":0', b'"log_offset":-1'), audit, dead) == []
+    version_1 = json.dumps({"v": 1, "out": str(out), "records": records}).encode()  # no offset yet
+    assert runner._recoverable_records(version_1, audit, dead) == [records[0]]
+    # the run died after appending the batch's records, before emptying its mark: nothing twice
+    audit.append("run_start", dead, {})
+    audit.append_many("file", "01a22312-4bd5-7e9c-b214-2291befd00ad", [records[0]])  # another run's
+    assert runner._recoverable_records(note, audit, dead) == [records[0]]
+    audit.append_many("file", dead, [records[0]])
+    assert runner._recoverable_records(note, audit, dead) == []
+    assert runner._recoverable_records(version_1, audit, dead) == []
 
 
 RUN = [sys.executable, "-m", "dcmscrub", "scrub", "--no-encrypt", "--quiet", "-j", "1"]

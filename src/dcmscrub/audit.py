@@ -411,6 +411,44 @@ class AuditLog:
         raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
         return hmac.new(self._digest_key, raw, hashlib.sha256).hexdigest()
 
+    # -- reading back (recovery of a dead run's records)
+
+    def end_offset(self) -> int:
+        """The log's size now (0 when it cannot be read): records appended later start at or
+        after it, give or take a torn last line that the next writer drops."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def outputs_recorded(self, run_id: str, since: int = 0) -> set[str]:
+        """The ``output`` of every ``file`` record of ``run_id`` from byte ``since`` of the log
+        on (from the start of the line that holds it, and of a torn line dropped there since)."""
+        start = max(0, since - MAX_LINE_BYTES)
+        found: set[str] = set()
+        marker = f'"run_id":{json.dumps(run_id)}'.encode()
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(start)
+                if start:
+                    fh.readline()  # the rest of a line that began before the window
+                for line in fh:
+                    if b'"event":"file"' not in line or marker not in line:
+                        continue  # cheap filter; the parse below decides
+                    try:
+                        rec = json.loads(line)
+                    except (ValueError, RecursionError):
+                        continue
+                    if isinstance(rec, dict) and rec.get("event") == "file" and rec.get("run_id") == run_id:
+                        output = rec.get("output")
+                        if isinstance(output, str):
+                            found.add(output)
+        except FileNotFoundError:
+            return found  # no log yet: nothing recorded
+        except OSError as exc:
+            raise self._error("it cannot be read back", _GENERIC_HINT, _errno_name(exc)) from exc
+        return found
+
     # -- checks before a run
 
     def _error(self, problem: str, hint: str, detail: str | None = None) -> AuditWriteError:

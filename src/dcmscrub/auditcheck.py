@@ -44,6 +44,7 @@ from dcmscrub.audit import (
     canonical_line,
 )
 from dcmscrub.errors import ExitCode, UsageError
+from dcmscrub.runmarks import probe_run
 
 __all__ = ["RunSummaryRow", "VerifyResult", "summarize_runs", "verify_log"]
 
@@ -139,7 +140,10 @@ def _decode_signature(text: object) -> bytes | None:
 class _Verifier:
     """State of one streaming pass: per open run, never per line."""
 
-    def __init__(self, public_keys: Sequence[Ed25519PublicKey], root_id: str | None) -> None:
+    def __init__(
+        self, public_keys: Sequence[Ed25519PublicKey], root_id: str | None, logs: Sequence[Path] = ()
+    ) -> None:
+        self.logs = logs  # whose run marks tell a live run from a dead one (dcmscrub.runmarks)
         self.keys = {audit_key_fingerprint(k): k for k in public_keys}
         self.root_id = root_id
         self.lines = 0
@@ -307,10 +311,30 @@ class _Verifier:
 
     # -- end of the log
 
+    def _probe(self, run_id: str) -> bool | None:
+        """True/False when a mark beside one of the logs shows the run alive/dead, else None."""
+        found = None
+        for log in self.logs:
+            alive = probe_run(log, run_id)
+            if alive:
+                return True
+            found = found if alive is None else alive
+        return found
+
     def finish(self) -> None:
         """Pairing of runs that never ended (documented in :func:`verify_log`)."""
-        for run in self.open.values():
-            if self.last_repair_pos > run.last_pos:
+        for run_id, run in self.open.items():
+            alive = self._probe(run_id)
+            if alive:
+                self.warnings.append(
+                    f"run starting at seq {run.start_seq} has no run_end yet: its process is still running"
+                )
+            elif alive is not None:
+                self.warnings.append(
+                    f"run starting at seq {run.start_seq} was interrupted (its process died);"
+                    " the next run that writes to this log records it as abandoned"
+                )
+            elif self.last_repair_pos > run.last_pos:
                 self.warnings.append(f"run starting at seq {run.start_seq} never ended (crashed or killed)")
             elif self.closed_tail_pos < run.last_pos:
                 self.warnings.append(
@@ -449,9 +473,11 @@ def verify_log(
     ``file`` records fall inside a started run; every ``run_end`` has a ``run_start`` and ``counts``
     equal to its file records tallied by ``outcome`` plus ``total``; checkpoints match their line;
     with ``public_keys``, every ``run_end`` is signed by one of them. A run that never ended is a
-    warning when a ``repair`` record follows its last record ("crashed or killed") or when no
-    record of a run that is not still open follows its last record ("may still be running"), and
-    an error otherwise. A broken link between two lines is reported at the earlier line (the one
+    warning when its run mark beside the log (:mod:`dcmscrub.runmarks`) shows its process still
+    running, or dead and not yet recorded as abandoned; without a mark, a warning when a
+    ``repair`` record follows its last record ("crashed or killed") or when no record of a run
+    that is not still open follows its last record ("may still be running"), and an error
+    otherwise. A broken link between two lines is reported at the earlier line (the one
     whose bytes no longer match the next ``prev``). Then, with ``check_outputs``, every regular file
     under it (except ``.dcmscrub/`` and temp files) must be the latest ``written`` output recorded by
     a run whose ``output_root_id`` is the folder's ``.dcmscrub/root-id``, with that SHA-256, and
@@ -465,7 +491,7 @@ def verify_log(
         if not check_outputs.is_dir():
             raise UsageError("the output folder to check is not a folder", hint="give the output root")
         root_id = _read_root_id(check_outputs)
-    state = _Verifier(public_keys, root_id)
+    state = _Verifier(public_keys, root_id, paths)
 
     def result(bad: _Bad | None) -> VerifyResult:
         return VerifyResult(

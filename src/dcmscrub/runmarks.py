@@ -33,7 +33,7 @@ import stat
 from pathlib import Path
 from typing import Final
 
-__all__ = ["RunMark", "hold_run_mark", "reap_dead_runs"]
+__all__ = ["RunMark", "hold_run_mark", "probe_run", "reap_dead_runs"]
 
 MAX_PENDING_BYTES: Final = 4 << 20  # a batch's records are far smaller; more is not a mark of ours
 _RUN_ID_RE: Final = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -125,6 +125,32 @@ def reap_dead_runs(log: Path, own_run_id: str) -> list[tuple[str, bytes]]:
         elif name.startswith(".") and name.endswith(".tmp"):
             _take_if_dead(folder / name)  # never renamed into place: its run wrote no records
     return dead
+
+
+def probe_run(log: Path, run_id: str) -> bool | None:
+    """Whether the run ``run_id`` that writes to ``log`` is alive, read-only (for ``log verify``):
+    True while its process holds its mark, False when its mark is there but its process died and
+    no run has reaped it yet, None when it has no mark (it ended, was reaped, or never had one)."""
+    if not _RUN_ID_RE.fullmatch(run_id):
+        return None  # the name comes from the log: never a path of its own choosing
+    path = marks_dir(log) / run_id
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        try:
+            # shared: two verifiers at once do not take each other for a live run
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return None
+        return False
+    finally:
+        os.close(fd)  # drops the shared lock, if taken
 
 
 def _take_if_dead(path: Path) -> bytes | None:

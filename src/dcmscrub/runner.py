@@ -202,39 +202,53 @@ def _hold_mark(audit: AuditLog | None, run_id: str) -> RunMark:
     mark = hold_run_mark(audit.path, run_id)
     for dead, pending in reap_dead_runs(audit.path, run_id):
         # records of outputs the dead run had named but not yet logged: logged now, in its name
-        records = _recoverable_records(pending)
+        records = _recoverable_records(pending, audit, dead)
         if records:
             audit.append_many("file", dead, records)
         audit.append(ABANDONED_EVENT, run_id, {"abandoned_run": dead, "recovered_records": len(records)})
     return mark
 
 
-PENDING_VERSION = 1  # of the batch notes a run keeps in its mark (runmarks.RunMark.note_pending)
+PENDING_VERSION = 2  # of the batch notes a run keeps in its mark (runmarks.RunMark.note_pending)
 _FILE_RECORD_KEYS = frozenset(
     {"input", "input_hmac", "output", "output_sha256", "outcome", "error_code", "bytes_in", "bytes_out", "ms"}
 )
 
 
-def _pending_note(out: Path, records: list[dict[str, object]]) -> bytes:
-    """What a batch is about to record, kept in the run's mark while its outputs are renamed."""
-    note = {"v": PENDING_VERSION, "out": str(out), "records": records}
+def _pending_note(out: Path, log_offset: int, records: list[dict[str, object]]) -> bytes:
+    """What a batch is about to record, kept in the run's mark while its outputs are renamed;
+    ``log_offset`` is the log's size before them (the records, if they made it, are after it)."""
+    note = {"v": PENDING_VERSION, "out": str(out), "log_offset": log_offset, "records": records}
     return json.dumps(note, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _recoverable_records(pending: bytes) -> list[dict[str, object]]:
-    """From a dead run's batch note, the ``file`` records whose outputs are on disk with the
-    recorded SHA-256 (the renames that happened before the run died); nothing else."""
+def _read_note(pending: bytes) -> tuple[Path, int, list[object]] | None:
+    """The output folder, log offset and records of a batch note (version 1 had no offset: the
+    whole log is searched then), or None when it is empty or not a note of ours."""
     if not pending:
-        return []
+        return None
     try:
         note = json.loads(pending)
     except (ValueError, RecursionError):
+        return None
+    if not isinstance(note, dict) or note.get("v") not in (1, PENDING_VERSION):
+        return None
+    out, offset, records = note.get("out"), note.get("log_offset", 0), note.get("records")
+    if not isinstance(out, str) or type(offset) is not int or offset < 0 or not isinstance(records, list):
+        return None
+    return Path(out), offset, records
+
+
+def _recoverable_records(pending: bytes, audit: AuditLog, dead: str) -> list[dict[str, object]]:
+    """From the batch note of the dead run ``dead``, the ``file`` records whose outputs are on
+    disk with the recorded SHA-256 (the renames that happened before the run died) and that are
+    not in the log yet (the run may have died after appending them, before emptying its mark)."""
+    note = _read_note(pending)
+    if note is None:
         return []
-    if not isinstance(note, dict) or note.get("v") != PENDING_VERSION or not isinstance(note.get("out"), str):
-        return []
-    out, records = Path(note["out"]), note.get("records")
+    out, offset, records = note
     found: list[dict[str, object]] = []
-    for rec in records if isinstance(records, list) else []:
+    for rec in records:
         if not isinstance(rec, dict) or set(rec) != _FILE_RECORD_KEYS or rec["outcome"] != "written":
             continue
         output, digest = rec["output"], rec["output_sha256"]
@@ -250,6 +264,9 @@ def _recoverable_records(pending: bytes) -> list[dict[str, object]]:
             continue
         if actual == digest:
             found.append(rec)
+    if found:
+        logged = audit.outputs_recorded(dead, since=offset)
+        found = [rec for rec in found if rec["output"] not in logged]
     return found
 
 
@@ -377,7 +394,7 @@ class _Batch:
             if self.audit is not None and self.mark.held:
                 # if the run dies between the renames and the records, the next run logs them
                 notes = [_file_record(self.audit, r) for r in batch if r.temp and r.outcome == "written"]
-                self.mark.note_pending(_pending_note(self.out, notes))
+                self.mark.note_pending(_pending_note(self.out, self.audit.end_offset(), notes))
             for result in batch:
                 _commit(result, self.out, self.overwrite, self.committed)
             sync_filesystem(self.out)  # the names, before a record says they exist
