@@ -255,6 +255,7 @@ def test_retain_uids_keeps_instance_uids() -> None:
     assert ds.SOPInstanceUID == "1.2.826.0.1.3680043.10.1426.1.1.1"
 
 
+@pytest.mark.filterwarnings("ignore:Invalid value for VR DA")  # the invalid date is the point
 def test_retain_long_full_dates_keeps_valid_dates_and_drops_invalid_ones() -> None:
     ds = run(make(SeriesDate="2024-01-15", AcquisitionDate="20240115"), options=("retain-long-full-dates",))
     assert ds.StudyDate == "20240115"
