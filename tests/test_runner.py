@@ -325,19 +325,37 @@ class Died(BaseException):
     """Stands in for kill -9: nothing after it runs but the finally blocks."""
 
 
+def scrub_dying_in(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, corpus: Path, out: Path, log: Path
+) -> None:
+    """A run that dies (as if by kill -9) when it calls ``owner.name``."""
+
+    def die(*_args: object) -> None:
+        raise Died
+
+    with monkeypatch.context() as patch:
+        patch.setattr(owner, name, die)
+        with pytest.raises(Died):
+            scrub([corpus], out, log=log)
+
+
+def dead_run_in(log: Path) -> tuple[list[str], int]:
+    """For the first run in ``log`` (the one that died): the outputs its ``file`` records name, and
+    how many of them the run that recorded it as abandoned recovered."""
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    dead = records[0]["run_id"]
+    outputs = [r["output"] for r in records if r["event"] == "file" and r["run_id"] == dead]
+    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
+    assert abandoned["abandoned_run"] == dead
+    return outputs, abandoned["recovered_records"]
+
+
 def test_a_run_that_dies_between_its_renames_and_its_records_is_logged_by_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus = make_many(tmp_path / "in", 20)
     out, log = tmp_path / "out", tmp_path / "audit.jsonl"
-
-    def die(self: object, batch: object) -> None:
-        raise Died
-
-    with monkeypatch.context() as patch:
-        patch.setattr(runner._Batch, "_log", die)
-        with pytest.raises(Died):
-            scrub([corpus], out, log=log)
+    scrub_dying_in(monkeypatch, runner._Batch, "_log", corpus, out, log)
     named = dcm_files(out)
     assert named  # the first batch got its final names ...
     assert not [line for line in log.read_text().splitlines() if '"event":"file"' in line]  # ... no records
@@ -345,12 +363,9 @@ def test_a_run_that_dies_between_its_renames_and_its_records_is_logged_by_the_ne
     # the dead run's mark holds the batch's records; the next run logs those whose outputs are on disk
     again = scrub([corpus], out, log=log)
     assert again.counts["exists"] == len(named)  # type: ignore[attr-defined]
-    records = [json.loads(line) for line in log.read_text().splitlines()]
-    dead = records[0]["run_id"]
-    recovered = [r for r in records if r["event"] == "file" and r["run_id"] == dead]
-    assert sorted(r["output"] for r in recovered) == sorted(str(p.relative_to(out)) for p in named)
-    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
-    assert (abandoned["abandoned_run"], abandoned["recovered_records"]) == (dead, len(named))
+    outputs, recovered = dead_run_in(log)
+    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)
+    assert recovered == len(named)
     result = verify_log([log], check_outputs=out)
     assert result.ok, result
 
@@ -360,24 +375,14 @@ def test_a_run_that_dies_after_its_records_but_before_emptying_its_mark_is_not_l
 ) -> None:
     corpus = make_many(tmp_path / "in", 20)
     out, log = tmp_path / "out", tmp_path / "audit.jsonl"
-
-    def die(self: object) -> None:
-        raise Died
-
-    with monkeypatch.context() as patch:
-        patch.setattr(runner.RunMark, "clear_pending", die)
-        with pytest.raises(Died):
-            scrub([corpus], out, log=log)
+    scrub_dying_in(monkeypatch, runner.RunMark, "clear_pending", corpus, out, log)
     named = dcm_files(out)
     logged = [json.loads(line) for line in log.read_text().splitlines() if '"event":"file"' in line]
     assert named and len(logged) == len(named)  # the first batch: named and recorded
     scrub([corpus], out, log=log)
-    records = [json.loads(line) for line in log.read_text().splitlines()]
-    dead = records[0]["run_id"]
-    outputs = [r["output"] for r in records if r["event"] == "file" and r["run_id"] == dead]
+    outputs, recovered = dead_run_in(log)
     assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)  # each once
-    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
-    assert (abandoned["abandoned_run"], abandoned["recovered_records"]) == (dead, 0)
+    assert recovered == 0
     result = verify_log([log], check_outputs=out)
     assert result.ok, result
 
