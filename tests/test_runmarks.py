@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dcmscrub.runmarks import hold_run_mark, marks_dir, probe_run, reap_dead_runs
 
 RUN_A = "01a22312-4bd5-7e9c-b214-2291befd00ac"
@@ -85,6 +87,28 @@ def test_a_pending_note_is_handed_to_the_reaper_and_cleared_by_its_run(tmp_path:
     mark.clear_pending()  # its records made it into the log
     mark.abandon()
     assert reap_dead_runs(log, RUN_A) == [(RUN_B, b"")]
+
+
+def test_a_dead_mark_is_removed_only_after_its_run_is_recorded(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    mark = hold_run_mark(log, RUN_A)
+    mark.note_pending(b"batch 3")
+    mark.abandon()
+    seen: list[tuple[str, bytes, bool]] = []
+
+    def fail(run_id: str, pending: bytes) -> None:
+        seen.append((run_id, pending, probe_run(log, run_id) is True))  # still locked meanwhile
+        raise OSError("the log is full")
+
+    with pytest.raises(OSError, match="the log is full"):
+        reap_dead_runs(log, RUN_B, fail)
+    assert seen == [(RUN_A, b"batch 3", True)]
+    assert probe_run(log, RUN_A) is False  # kept, unlocked again: the next run tries again
+    assert reap_dead_runs(log, RUN_B, lambda run_id, pending: seen.append((run_id, pending, False))) == [
+        (RUN_A, b"batch 3")
+    ]
+    assert seen[-1] == (RUN_A, b"batch 3", False)
+    assert probe_run(log, RUN_A) is None
 
 
 def test_marks_are_skipped_when_they_cannot_be_made(tmp_path: Path) -> None:

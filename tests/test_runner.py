@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pydicom
 import pytest
@@ -18,9 +19,10 @@ from conftest import KEY, SAMPLE, dcm_files
 from dcmscrub import dicomfile, runner
 from dcmscrub.audit import AuditLog
 from dcmscrub.auditcheck import verify_log
-from dcmscrub.errors import ConfigError, InputError, LockedError, OutputError
+from dcmscrub.errors import AuditWriteError, ConfigError, InputError, LockedError, OutputError
 from dcmscrub.outtree import OutputTree, Shard
 from dcmscrub.profile import load_profile
+from dcmscrub.runmarks import marks_dir
 from dcmscrub.runner import scrub_tree
 
 MANIFEST = json.loads((SAMPLE / "MANIFEST.json").read_text())
@@ -345,8 +347,7 @@ def dead_run_in(log: Path) -> tuple[list[str], int]:
     records = [json.loads(line) for line in log.read_text().splitlines()]
     dead = records[0]["run_id"]
     outputs = [r["output"] for r in records if r["event"] == "file" and r["run_id"] == dead]
-    [abandoned] = [r for r in records if r["event"] == "run_abandoned"]
-    assert abandoned["abandoned_run"] == dead
+    [abandoned] = [r for r in records if r["event"] == "run_abandoned" and r["abandoned_run"] == dead]
     return outputs, abandoned["recovered_records"]
 
 
@@ -383,6 +384,35 @@ def test_a_run_that_dies_after_its_records_but_before_emptying_its_mark_is_not_l
     outputs, recovered = dead_run_in(log)
     assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)  # each once
     assert recovered == 0
+    result = verify_log([log], check_outputs=out)
+    assert result.ok, result
+
+
+def test_a_dead_run_stays_marked_until_its_records_are_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = make_many(tmp_path / "in", 20)
+    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
+    scrub_dying_in(monkeypatch, runner._Batch, "_log", corpus, out, log)
+    named = dcm_files(out)
+    [dead] = [p.name for p in marks_dir(log).iterdir()]
+    real = AuditLog.append_many
+
+    def full_disk(self: AuditLog, event: str, run_id: str, fields: Any) -> Any:
+        if event == "file":
+            raise AuditWriteError("cannot append to the audit log: no space left on the device")
+        return real(self, event, run_id, fields)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(AuditLog, "append_many", full_disk)
+        with pytest.raises(AuditWriteError):
+            scrub([corpus], out, log=log)
+    assert (marks_dir(log) / dead).is_file()  # its pending records were not lost
+    scrub([corpus], out, log=log)  # the disk has room again
+    outputs, recovered = dead_run_in(log)
+    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)
+    assert recovered == len(named)
+    assert not list(marks_dir(log).iterdir())  # both dead runs reaped
     result = verify_log([log], check_outputs=out)
     assert result.ok, result
 

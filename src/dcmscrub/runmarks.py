@@ -2,7 +2,8 @@
 
 A run killed with ``kill -9`` (or by a power cut) leaves a ``run_start`` without ``run_end``.
 ``log verify`` cannot tell such a run from a log whose end was cut off. So the next run that
-writes to the same log records ``run_abandoned`` for every run it finds dead.
+writes to the same log records ``run_abandoned`` for every run it finds dead, and removes a dead
+run's mark only once that record is written (if the log is full, the mark waits for the next run).
 
 How a dead run is told from a live one: every run holds an exclusive ``flock`` on a mark file
 ``<log>.runs/<run_id>`` for as long as it runs. The kernel drops the lock when the process dies,
@@ -30,6 +31,8 @@ import fcntl
 import os
 import re
 import stat
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -103,12 +106,18 @@ def hold_run_mark(log: Path, run_id: str) -> RunMark:
     return RunMark(folder / run_id, fd)
 
 
-def reap_dead_runs(log: Path, own_run_id: str) -> list[tuple[str, bytes]]:
+def reap_dead_runs(
+    log: Path, own_run_id: str, record: Callable[[str, bytes], None] | None = None
+) -> list[tuple[str, bytes]]:
     """The runs whose marks beside ``log`` are unlocked (their process died), each with what its
-    mark held (see :meth:`RunMark.note_pending`; empty unless it died inside a batch). Their marks
-    are removed; the caller records each as ``run_abandoned``. Temporary marks left by a run that
-    died while creating its mark are removed too. (A live run's temporary mark is unlocked for a
-    moment before its flock; removing it then only makes that run go on without a mark.)"""
+    mark held (see :meth:`RunMark.note_pending`; empty unless it died inside a batch).
+
+    ``record(run_id, content)`` is called for each while its mark is still locked by this call
+    (the caller records the run as ``run_abandoned`` there); the mark is removed only once it
+    returns. If it raises, the mark stays for the next run and the exception propagates.
+    Temporary marks left by a run that died while creating its mark are removed too. (A live
+    run's temporary mark is unlocked for a moment before its flock; removing it then only makes
+    that run go on without a mark.)"""
     folder = marks_dir(log)
     try:
         names = sorted(entry.name for entry in folder.iterdir())
@@ -119,11 +128,11 @@ def reap_dead_runs(log: Path, own_run_id: str) -> list[tuple[str, bytes]]:
         if name == own_run_id:
             continue
         if _RUN_ID_RE.fullmatch(name):
-            pending = _take_if_dead(folder / name)
+            pending = _reap_if_dead(folder / name, None if record is None else partial(record, name))
             if pending is not None:
                 dead.append((name, pending))
         elif name.startswith(".") and name.endswith(".tmp"):
-            _take_if_dead(folder / name)  # never renamed into place: its run wrote no records
+            _reap_if_dead(folder / name, None)  # never renamed into place: its run wrote no records
     return dead
 
 
@@ -153,27 +162,28 @@ def probe_run(log: Path, run_id: str) -> bool | None:
         os.close(fd)  # drops the shared lock, if taken
 
 
-def _take_if_dead(path: Path) -> bytes | None:
-    """Lock ``path``; when that succeeds and the name still points at it, read and unlink it (the
-    run is dead) and return its content. None while its run is alive."""
+def _reap_if_dead(path: Path, record: Callable[[bytes], None] | None) -> bytes | None:
+    """Lock ``path``; when that succeeds and the name still points at it (the run is dead), read
+    it, hand its content to ``record`` and then unlink it, and return the content. None while
+    its run is alive."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None  # held: that run is alive
-    try:
-        held = os.fstat(fd)
-        named = path.lstat()
-        if not stat.S_ISREG(named.st_mode) or (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
-            return None  # the run ended cleanly (unlinked) and a new file took the name meanwhile
-        content = os.pread(fd, min(held.st_size, MAX_PENDING_BYTES), 0)
-        path.unlink()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = os.fstat(fd)
+            named = path.lstat()
+            if not stat.S_ISREG(named.st_mode) or (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
+                return None  # the run ended cleanly (unlinked) and a new file took the name meanwhile
+            content = os.pread(fd, min(held.st_size, MAX_PENDING_BYTES), 0)
+        except OSError:
+            return None  # held: that run is alive (or the mark cannot be read)
+        if record is not None:
+            record(content)  # raises: the mark stays for the next run
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
         return content
-    except OSError:
-        return None
     finally:
         os.close(fd)

@@ -200,12 +200,19 @@ def _hold_mark(audit: AuditLog | None, run_id: str) -> RunMark:
     if audit is None:
         return RunMark(None, -1)
     mark = hold_run_mark(audit.path, run_id)
-    for dead, pending in reap_dead_runs(audit.path, run_id):
+
+    def record(dead: str, pending: bytes) -> None:
         # records of outputs the dead run had named but not yet logged: logged now, in its name
         records = _recoverable_records(pending, audit, dead)
         if records:
             audit.append_many("file", dead, records)
         audit.append(ABANDONED_EVENT, run_id, {"abandoned_run": dead, "recovered_records": len(records)})
+
+    try:
+        reap_dead_runs(audit.path, run_id, record)  # a mark goes only once its run is recorded
+    except BaseException:
+        mark.abandon()  # this run stops too (the log cannot be written); the next run reaps both
+        raise
     return mark
 
 
