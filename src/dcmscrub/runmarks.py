@@ -182,7 +182,7 @@ def _reap_if_dead(path: Path, record: Callable[[bytes], None] | None) -> bytes |
             return None  # held: that run is alive (or the mark cannot be read)
         if record is not None:
             record(content)  # raises: the mark stays for the next run
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # a mark that cannot go is found (and recorded) again
             path.unlink()
         return content
     finally:
