@@ -111,6 +111,23 @@ def test_a_dead_mark_is_removed_only_after_its_run_is_recorded(tmp_path: Path) -
     assert probe_run(log, RUN_A) is None
 
 
+def test_a_dead_mark_that_cannot_be_removed_does_not_stop_the_reaper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    hold_run_mark(log, RUN_A).abandon()
+    recorded: list[str] = []
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "unlink", refuse)
+        assert reap_dead_runs(log, RUN_B, lambda run_id, _pending: recorded.append(run_id)) == [(RUN_A, b"")]
+    assert recorded == [RUN_A]
+    assert probe_run(log, RUN_A) is False  # still there: the next run records it again
+
+
 def test_marks_are_skipped_when_they_cannot_be_made(tmp_path: Path) -> None:
     (tmp_path / "audit.jsonl.runs").write_text("not a folder")
     mark = hold_run_mark(tmp_path / "audit.jsonl", RUN_A)
