@@ -15,6 +15,14 @@ RUN_A = "01a22312-4bd5-7e9c-b214-2291befd00ac"
 RUN_B = "01a22312-4bd5-7e9c-b214-2291befd00ad"
 
 
+def dead_mark(log: Path, run_id: str, *notes: bytes) -> None:
+    """The mark of a run that wrote ``notes`` (the last one stays) and then died."""
+    mark = hold_run_mark(log, run_id)
+    for note in notes:
+        mark.note_pending(note)
+    mark.abandon()
+
+
 def test_a_held_mark_is_alive_and_a_released_one_is_gone(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     mark = hold_run_mark(log, RUN_A)
@@ -77,10 +85,7 @@ def test_the_mark_of_a_killed_process_is_reaped(tmp_path: Path) -> None:
 
 def test_a_pending_note_is_handed_to_the_reaper_and_cleared_by_its_run(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
-    mark = hold_run_mark(log, RUN_A)
-    mark.note_pending(b"a longer first note")
-    mark.note_pending(b"batch 2")  # replaces, never appends
-    mark.abandon()
+    dead_mark(log, RUN_A, b"a longer first note", b"batch 2")  # a note replaces, never appends
     assert reap_dead_runs(log, RUN_B) == [(RUN_A, b"batch 2")]
     mark = hold_run_mark(log, RUN_B)
     mark.note_pending(b"batch 1")
@@ -91,9 +96,7 @@ def test_a_pending_note_is_handed_to_the_reaper_and_cleared_by_its_run(tmp_path:
 
 def test_a_dead_mark_is_removed_only_after_its_run_is_recorded(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
-    mark = hold_run_mark(log, RUN_A)
-    mark.note_pending(b"batch 3")
-    mark.abandon()
+    dead_mark(log, RUN_A, b"batch 3")
     seen: list[tuple[str, bytes, bool]] = []
 
     def fail(run_id: str, pending: bytes) -> None:

@@ -327,10 +327,13 @@ class Died(BaseException):
     """Stands in for kill -9: nothing after it runs but the finally blocks."""
 
 
-def scrub_dying_in(
-    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, corpus: Path, out: Path, log: Path
-) -> None:
-    """A run that dies (as if by kill -9) when it calls ``owner.name``."""
+def run_dying_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: object, name: str
+) -> tuple[Path, Path, Path, list[Path]]:
+    """A run over 20 files that dies (as if by kill -9) when it calls ``owner.name``: its input,
+    output folder, log, and the outputs it named before it died."""
+    corpus = make_many(tmp_path / "in", 20)
+    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
 
     def die(*_args: object) -> None:
         raise Died
@@ -339,62 +342,50 @@ def scrub_dying_in(
         patch.setattr(owner, name, die)
         with pytest.raises(Died):
             scrub([corpus], out, log=log)
+    return corpus, out, log, dcm_files(out)
 
 
-def dead_run_in(log: Path) -> tuple[list[str], int]:
-    """For the first run in ``log`` (the one that died): the outputs its ``file`` records name, and
-    how many of them the run that recorded it as abandoned recovered."""
+def assert_dead_run_logged_once(log: Path, out: Path, named: list[Path], recovered: int) -> None:
+    """The first run in ``log`` (the one that died) has exactly one ``file`` record per output in
+    ``named``; ``recovered`` of them were appended by the run that recorded it as abandoned; the
+    log and the output folder verify."""
     records = [json.loads(line) for line in log.read_text().splitlines()]
     dead = records[0]["run_id"]
     outputs = [r["output"] for r in records if r["event"] == "file" and r["run_id"] == dead]
+    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)  # each once
     [abandoned] = [r for r in records if r["event"] == "run_abandoned" and r["abandoned_run"] == dead]
-    return outputs, abandoned["recovered_records"]
+    assert abandoned["recovered_records"] == recovered
+    result = verify_log([log], check_outputs=out)
+    assert result.ok, result
 
 
 def test_a_run_that_dies_between_its_renames_and_its_records_is_logged_by_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = make_many(tmp_path / "in", 20)
-    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
-    scrub_dying_in(monkeypatch, runner._Batch, "_log", corpus, out, log)
-    named = dcm_files(out)
+    corpus, out, log, named = run_dying_in(tmp_path, monkeypatch, runner._Batch, "_log")
     assert named  # the first batch got its final names ...
     assert not [line for line in log.read_text().splitlines() if '"event":"file"' in line]  # ... no records
     assert not verify_log([log], check_outputs=out).ok  # unrecorded outputs
     # the dead run's mark holds the batch's records; the next run logs those whose outputs are on disk
     again = scrub([corpus], out, log=log)
     assert again.counts["exists"] == len(named)  # type: ignore[attr-defined]
-    outputs, recovered = dead_run_in(log)
-    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)
-    assert recovered == len(named)
-    result = verify_log([log], check_outputs=out)
-    assert result.ok, result
+    assert_dead_run_logged_once(log, out, named, recovered=len(named))
 
 
 def test_a_run_that_dies_after_its_records_but_before_emptying_its_mark_is_not_logged_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = make_many(tmp_path / "in", 20)
-    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
-    scrub_dying_in(monkeypatch, runner.RunMark, "clear_pending", corpus, out, log)
-    named = dcm_files(out)
+    corpus, out, log, named = run_dying_in(tmp_path, monkeypatch, runner.RunMark, "clear_pending")
     logged = [json.loads(line) for line in log.read_text().splitlines() if '"event":"file"' in line]
     assert named and len(logged) == len(named)  # the first batch: named and recorded
     scrub([corpus], out, log=log)
-    outputs, recovered = dead_run_in(log)
-    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)  # each once
-    assert recovered == 0
-    result = verify_log([log], check_outputs=out)
-    assert result.ok, result
+    assert_dead_run_logged_once(log, out, named, recovered=0)
 
 
 def test_a_dead_run_stays_marked_until_its_records_are_in_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = make_many(tmp_path / "in", 20)
-    out, log = tmp_path / "out", tmp_path / "audit.jsonl"
-    scrub_dying_in(monkeypatch, runner._Batch, "_log", corpus, out, log)
-    named = dcm_files(out)
+    corpus, out, log, named = run_dying_in(tmp_path, monkeypatch, runner._Batch, "_log")
     [dead] = [p.name for p in marks_dir(log).iterdir()]
     real = AuditLog.append_many
 
@@ -409,12 +400,8 @@ def test_a_dead_run_stays_marked_until_its_records_are_in_the_log(
             scrub([corpus], out, log=log)
     assert (marks_dir(log) / dead).is_file()  # its pending records were not lost
     scrub([corpus], out, log=log)  # the disk has room again
-    outputs, recovered = dead_run_in(log)
-    assert sorted(outputs) == sorted(str(p.relative_to(out)) for p in named)
-    assert recovered == len(named)
     assert not list(marks_dir(log).iterdir())  # both dead runs reaped
-    result = verify_log([log], check_outputs=out)
-    assert result.ok, result
+    assert_dead_run_logged_once(log, out, named, recovered=len(named))
 
 
 def test_a_batch_note_recovers_only_outputs_on_disk_with_their_hash(tmp_path: Path) -> None:
