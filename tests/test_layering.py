@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dcmscrub"
@@ -140,3 +142,25 @@ def test_library_modules_do_not_print() -> None:
             n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"
         ]
         assert not calls, path.stem
+
+
+def test_a_scrub_run_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """What a `dcmscrub scrub` process imports is paid at every start (every cron run): no pydantic
+    (typer 0.29 and later), no progress bar or table code without a terminal, no cryptography
+    serialization. The run is real (one sample file, logged), so parse-time imports count too."""
+    sample = next((SRC.parents[1] / "sample_data").rglob("*.dcm"))
+    code = (
+        "import sys\n"
+        "from dcmscrub.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = ['pydantic', 'rich.progress', 'rich.table', 'cryptography.hazmat.primitives.serialization']\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    args = ["scrub", str(sample), "--out", str(tmp_path / "out"), "--no-encrypt", "--quiet"]
+    args += ["--log", str(tmp_path / "audit.jsonl")]
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert (tmp_path / "out").is_dir()
+    assert out.stdout.split() == []

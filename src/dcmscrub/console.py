@@ -14,25 +14,18 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 from rich.text import Text
 
 from dcmscrub.runner import RunSummary
 from dcmscrub.worker import FileResult
+
+if TYPE_CHECKING:  # rich.progress and rich.table are imported when used: a cron run needs neither
+    from rich.progress import Progress
+    from rich.table import Table
 
 REASONS = {
     "empty": "empty file",
@@ -87,12 +80,6 @@ def print_json(obj: Mapping[str, Any], stream: TextIO | None = None) -> None:
     out.flush()
 
 
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.0f} files/s" if speed else "-- files/s", style="progress.data.speed")
-
-
 @dataclass
 class RunProgress:
     """A progress bar (files, MB, files/s, ETA, failures) or nothing, fed by the runner."""
@@ -111,19 +98,7 @@ class RunProgress:
         self._mb_total = total_bytes / 1e6
         if not self.enabled:
             return
-        self._progress = Progress(
-            TextColumn("[bold]scrub"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[mb]}"),
-            _RateColumn(),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[failed]}"),
-            console=self.console,
-            transient=True,
-        )
+        self._progress = _progress_bar(self.console)
         self._progress.start()
         self._task = self._progress.add_task("scrub", total=files, mb="", failed="")
 
@@ -147,6 +122,39 @@ class RunProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+def _progress_bar(console: Console) -> Progress:
+    """The bar: files, MB, files/s, elapsed, ETA, failures (rich.progress is imported only here)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.0f} files/s" if speed else "-- files/s", style="progress.data.speed")
+
+    return Progress(
+        TextColumn("[bold]scrub"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[mb]}"),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failed]}"),
+        console=console,
+        transient=True,
+    )
 
 
 @contextmanager
@@ -185,6 +193,8 @@ def summary_line(summary: RunSummary) -> str:
 
 def render_table(rows: Sequence[Mapping[str, Any]], columns: list[str], title: str | None = None) -> Table:
     """A simple rich table of ``rows`` (for ``log show`` and ``profile list``)."""
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for c in columns:
         table.add_column(c)
