@@ -156,7 +156,8 @@ def test_a_scrub_run_imports_only_what_it_needs(tmp_path: Path) -> None:
         "    main(sys.argv[1:])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
-        "heavy = ['pydantic', 'rich.progress', 'rich.table', 'cryptography.hazmat.primitives.serialization']\n"
+        "heavy = ['pydantic', 'rich.progress', 'rich.table',\n"
+        "         'cryptography.hazmat.primitives.serialization']\n"
         "print(' '.join(m for m in heavy if m in sys.modules))\n"
     )
     args = ["scrub", str(sample), "--out", str(tmp_path / "out"), "--no-encrypt", "--quiet"]
