@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Time dcmscrub against the peer anonymizers with the shared bench harness (../shared/bench).
 #
-#   benchmarks/run_peers.sh [bench] [--runs N] [run_bench.py args...]
-#       setup (idempotent), then run_bench.py on ct-series and small-many: the peers
-#       cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon and dcmscrub three
-#       ways: dcmscrub (-j 1, plain), dcmscrub-enc (-j 1, age-encrypted), dcmscrub-j2 (-j 2, plain)
+#   benchmarks/run_peers.sh [bench] [--runs N] [--settle S] [run_bench.py args...]
+#       setup (idempotent), then run_bench.py on ct-series and small-many: the peers $PEER_TOOLS
+#       (default cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon) and dcmscrub
+#       three ways: dcmscrub (-j 1, plain), dcmscrub-enc (-j 1, age-encrypted), dcmscrub-j2 (-j 2,
+#       plain). The pause between runs defaults to 65 s (--settle): on a journal-less ext4 the
+#       kernel skips inodes freed in the last 60 s, so the run right after the previous tool's
+#       output is deleted pays seconds of kernel time for it (docs/benchmarks.md, "The seat effect").
 #   benchmarks/run_peers.sh setup      only the setup: apt packages (if missing), $BENCH_HOME/venv with
 #                                      the peers, peers.sh --versions, the 4 corpora, bench keys
 #   benchmarks/run_peers.sh mixed      check_mixed.py on mixed-ts, all peers plus dcmscrub, then a
@@ -41,7 +44,7 @@ PY="$VENV/bin/python"
 LINKAGE="$BENCH_HOME/linkage.key"
 IDENTITY="$BENCH_HOME/bench.key"
 RECIPIENT_FILE="$BENCH_HOME/bench.recipient"
-PEER_TOOLS="cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon"
+PEER_TOOLS="${PEER_TOOLS:-cp,pydicom-noop,pydicom-stream,dicognito,dicom-anonymizer,gdcmanon}"
 APT_PACKAGES="libgdcm-tools dcmtk dicom3tools time openssl"
 PIP_PACKAGES=('pydicom>=3,<4' numpy cryptography dicognito dicom-anonymizer deid dcmanon)
 
@@ -182,11 +185,13 @@ dcmscrub_cmd() {  # the harness command line for dcmscrub with these extra optio
 }
 
 run_bench_mode() {
-  local runs=3 args=()
+  local runs=3 settle=65 args=()
   while (($#)); do
     case "$1" in
       --runs) runs="$2"; shift 2 ;;
       --runs=*) runs="${1#--runs=}"; shift ;;
+      --settle) settle="$2"; shift 2 ;;
+      --settle=*) settle="${1#--settle=}"; shift ;;
       *) args+=("$1"); shift ;;
     esac
   done
@@ -198,7 +203,7 @@ run_bench_mode() {
     --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt -j 1)" \
     --extra "dcmscrub-enc=$(dcmscrub_cmd -j 1 -r "$RECIPIENT")" \
     --extra "dcmscrub-j2=$(dcmscrub_cmd --no-encrypt -j 2)" \
-    --runs "$runs" ${args[@]+"${args[@]}"}
+    --runs "$runs" --settle "$settle" ${args[@]+"${args[@]}"}
   check_source "$res"
 }
 
