@@ -3,15 +3,17 @@
 
     .venv/bin/python benchmarks/bench_parallel_ceiling.py [--pairs 8] [--seconds 6] [--file F]
 
-The workload is dcmscrub's per-file CPU work without any disk I/O: read one DICOM file from
-memory, de-identify it with the ``basic`` profile, write it to memory, again and again. F is one
-DICOM file (default: the first Part 10 file of sample_data/). Each pair of measurements times a
-fixed number of iterations in one process alone, then the same number in each of two processes at
-once (forked, started together), and reports the throughput ratio 2 x t(one) / t(two). On a
-machine whose two cores do not slow each other that ratio is close to 2; whatever it falls short
-by, no `scrub -j 2` can make up. The order within a pair alternates, so a slow spell of the host
-is not always charged to the same side. Prints one line per pair and the median on stderr as it
-goes, and a JSON summary on stdout. Run it on an idle machine.
+The workload is the CPU-bound part of dcmscrub's work on one file, with no disk I/O: the worker's
+own steps (sniff, `read_header` up to the pixel data, predict the output names, `deidentify` with
+the ``basic`` profile, `write_file` with the pixel bytes copied through), from memory to memory,
+again and again. F is one DICOM file (default: the first Part 10 file of sample_data/). Each pair
+of measurements times a fixed number of iterations in one process alone, then the same number in
+each of two processes at once (forked, released together), and reports the throughput ratio
+2 x t(one) / t(two). On a machine whose two cores do not slow each other that ratio is close to 2;
+it bounds what `scrub -j 2` can gain on this CPU-bound part (a whole run can do better or worse:
+-j 2 also overlaps the I/O waits that -j 1 sits through). The order within a pair alternates, so
+a slow spell of the host is not always charged to the same side. Prints one line per pair on
+stderr as it goes, then the median; a JSON summary on stdout. Run it on an idle machine.
 """
 
 from __future__ import annotations
@@ -23,22 +25,26 @@ import multiprocessing
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
-import pydicom
-
 from dcmscrub import Profile, Pseudonymizer, deidentify, load_profile
+from dcmscrub.dicomfile import quiet_pydicom, read_header, sniff, write_file
+from dcmscrub.engine import output_ids
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def scrub_in_memory(data: bytes, profile: Profile, pseudonymizer: Pseudonymizer) -> bytes:
-    """Read the DICOM file held in ``data``, de-identify it, return the written result."""
-    ds = pydicom.dcmread(io.BytesIO(data))
-    deidentify(ds, profile, pseudonymizer)
+    """De-identify the DICOM file held in ``data`` as a worker does; return the written file."""
+    src = io.BytesIO(data)
     out = io.BytesIO()
-    ds.save_as(out, enforce_file_format=True)
+    with quiet_pydicom():
+        header = read_header(src, len(data), sniff(data[:132]))
+        output_ids(header.ds, profile, pseudonymizer)
+        deidentify(header.ds, profile, pseudonymizer)
+        write_file(out, header, src)
     return out.getvalue()
 
 
@@ -61,31 +67,38 @@ def default_file() -> Path:
     raise SystemExit("no DICOM Part 10 file in sample_data/; give one with --file")
 
 
-def _work(data: bytes, iterations: int) -> None:
-    profile, pseudonymizer = make_engine()
+def _work(data: bytes, iterations: int, engine: tuple[Profile, Pseudonymizer]) -> None:
     for _ in range(iterations):
-        scrub_in_memory(data, profile, pseudonymizer)
+        scrub_in_memory(data, *engine)
 
 
 def _timed(data: bytes, iterations: int, processes: int) -> float:
     """Wall seconds for ``processes`` forked processes, each doing ``iterations``, all at once."""
     ctx = multiprocessing.get_context("fork")
-    start = ctx.Barrier(processes + 1)
+    start = ctx.Barrier(processes + 1, timeout=60)
 
     def run() -> None:
+        engine = make_engine()  # before the start: only the iterations are timed
         start.wait()
-        _work(data, iterations)
+        _work(data, iterations, engine)
 
     procs = [ctx.Process(target=run) for _ in range(processes)]
     for proc in procs:
         proc.start()
-    start.wait()
+    try:
+        start.wait()
+    except threading.BrokenBarrierError:
+        for proc in procs:
+            proc.kill()
+        raise SystemExit("a worker did not start") from None
     t0 = time.perf_counter()
     for proc in procs:
         proc.join()
-        if proc.exitcode != 0:
-            raise SystemExit(f"a worker failed (exit {proc.exitcode})")
-    return time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    failed = [proc.exitcode for proc in procs if proc.exitcode != 0]
+    if failed:
+        raise SystemExit(f"a worker failed (exit {failed[0]})")
+    return elapsed
 
 
 def main() -> int:
@@ -97,10 +110,15 @@ def main() -> int:
     ap.add_argument("--file", type=Path, default=None)
     a = ap.parse_args()
     sample = a.file or default_file()
+    if a.pairs < 1 or a.seconds <= 0:
+        ap.error("--pairs must be at least 1 and --seconds above 0")
     data = sample.read_bytes()
+    profile, pseudonymizer = make_engine()
+    scrub_in_memory(data, profile, pseudonymizer)  # warm up, then calibrate
     t0 = time.perf_counter()
-    _work(data, 50)  # calibrate: iterations for about --seconds of work
-    per_iteration = (time.perf_counter() - t0) / 50
+    for _ in range(20):
+        scrub_in_memory(data, profile, pseudonymizer)
+    per_iteration = (time.perf_counter() - t0) / 20
     iterations = max(1, round(a.seconds / per_iteration))
     print(f"{sample.name}: {iterations} iterations per process, {os.cpu_count()} CPUs", file=sys.stderr)
     ratios, ones, twos = [], [], []

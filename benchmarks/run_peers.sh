@@ -8,6 +8,8 @@
 #       plain). The pause between runs defaults to 65 s (--settle): on a journal-less ext4 the
 #       kernel skips inodes freed in the last 60 s, so the run right after the previous tool's
 #       output is deleted pays seconds of kernel time for it (docs/benchmarks.md, "The seat effect").
+#   benchmarks/run_peers.sh bench-args [args...]   print the run_bench.py options bench would add
+#                                      (defaults filled in), one per line; no setup, nothing run
 #   benchmarks/run_peers.sh setup      only the setup: apt packages (if missing), $BENCH_HOME/venv with
 #                                      the peers, peers.sh --versions, the 4 corpora, bench keys
 #   benchmarks/run_peers.sh mixed      check_mixed.py on mixed-ts, all peers plus dcmscrub, then a
@@ -22,6 +24,8 @@
 #
 # Run from anywhere (paths derive from this script): REPO is its parent folder, the harness is
 # $BENCH_SHARED (default $REPO/../shared/bench), scratch is $BENCH_HOME (default $REPO/.bench, gitignored).
+# The peers are $PEER_TOOLS (a comma list for run_bench.py --tools; default above). The 65 s pause
+# applies wherever bench mode runs (bench, all, and options alone).
 # dcmscrub is $DCMSCRUB (default $REPO/.venv/bin/dcmscrub, an editable install of src/). Every
 # dcmscrub run appends to the audit log $DCMSCRUB_LOG (default $BENCH_HOME/audit.jsonl). Keys made
 # once: $BENCH_HOME/bench.key (age identity; recipient in bench.recipient), $BENCH_HOME/linkage.key.
@@ -184,17 +188,25 @@ dcmscrub_cmd() {  # the harness command line for dcmscrub with these extra optio
   echo "$(q "$DCMSCRUB") scrub {in} --out {out} --quiet --linkage-key $(q "$LINKAGE") $*"
 }
 
-run_bench_mode() {
-  local runs=3 settle=65 args=()
+# The options of bench mode: --runs (default 3) and --settle (default 65 s) with their defaults
+# filled in, then everything else for run_bench.py, one per line in BENCH_ARGS.
+parse_bench_args() {
+  local runs=3 settle=65 rest=()
   while (($#)); do
     case "$1" in
+      --runs|--settle) (($# >= 2)) || die "$1 needs a value" ;;&
       --runs) runs="$2"; shift 2 ;;
       --runs=*) runs="${1#--runs=}"; shift ;;
       --settle) settle="$2"; shift 2 ;;
       --settle=*) settle="${1#--settle=}"; shift ;;
-      *) args+=("$1"); shift ;;
+      *) rest+=("$1"); shift ;;
     esac
   done
+  BENCH_ARGS=(--runs "$runs" --settle "$settle" ${rest[@]+"${rest[@]}"})
+}
+
+run_bench_mode() {
+  parse_bench_args "$@"
   setup_corpora ct-series small-many
   local res
   res="$BENCH_HOME/results/$(stamp)"
@@ -203,7 +215,7 @@ run_bench_mode() {
     --extra "dcmscrub=$(dcmscrub_cmd --no-encrypt -j 1)" \
     --extra "dcmscrub-enc=$(dcmscrub_cmd -j 1 -r "$RECIPIENT")" \
     --extra "dcmscrub-j2=$(dcmscrub_cmd --no-encrypt -j 2)" \
-    --runs "$runs" --settle "$settle" ${args[@]+"${args[@]}"}
+    "${BENCH_ARGS[@]}"
   check_source "$res"
 }
 
@@ -499,6 +511,7 @@ case "$mode" in
   -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
   setup) setup_all ;;
   bench) (($#)) && shift; setup_all; run_bench_mode "$@" ;;
+  bench-args) shift; parse_bench_args "$@"; printf '%s\n' "${BENCH_ARGS[@]}" ;;  # what bench passes on
   --*) setup_all; run_bench_mode "$@" ;;  # options only: bench mode
   mixed) shift; setup_base; run_mixed_mode "$@" ;;
   mixed-dcmscrub)  # only the dcmscrub per-file pass of 'mixed' (no peers; a few seconds)

@@ -1,12 +1,15 @@
-"""The benchmark scripts run and measure what their docs say (tiny sizes: correctness, not speed)."""
+"""The benchmark scripts run and compute what they report (tiny sizes: correctness, not speed)."""
 
 from __future__ import annotations
 
 import importlib.util
 import io
 import json
+import os
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -53,8 +56,26 @@ def test_the_ceiling_reports_one_ratio_per_pair() -> None:
     assert len(summary["ratio"]) == len(summary["one_s"]) == len(summary["two_s"]) == 2
     for ratio, one, two in zip(summary["ratio"], summary["one_s"], summary["two_s"], strict=True):
         assert ratio == pytest.approx(2 * one / two)
-    assert summary["ratio_min"] <= summary["ratio_median"] <= summary["ratio_max"]
+    assert summary["ratio_median"] == pytest.approx(statistics.median(summary["ratio"]))
     assert "pair 1: one" in proc.stderr
+
+
+def test_the_two_processes_of_the_ceiling_run_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ceiling = _load("bench_parallel_ceiling")
+
+    def work(data: bytes, iterations: int, engine: object) -> None:
+        began = time.time()
+        time.sleep(0.3)
+        (tmp_path / str(os.getpid())).write_text(f"{began} {time.time()}")
+
+    monkeypatch.setattr(ceiling, "_work", work)
+    ceiling._timed(b"", 1, 2)
+    spans = [tuple(map(float, f.read_text().split())) for f in tmp_path.iterdir()]
+    assert len(spans) == 2
+    (a0, a1), (b0, b1) = spans
+    assert a0 < b1 and b0 < a1  # the two spans overlap: released together, not one after the other
 
 
 def test_bench_startup_times_scrub_processes() -> None:
@@ -67,3 +88,30 @@ def test_bench_startup_times_scrub_processes() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("2 runs: wall median ")
+
+
+def _bench_args(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(BENCH / "run_peers.sh"), "bench-args", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_bench_mode_pauses_65_seconds_between_runs_unless_told_otherwise() -> None:
+    # a short pause charges the previous tool's deletes to the next tool (docs/benchmarks.md)
+    assert _bench_args().stdout.split() == ["--runs", "3", "--settle", "65"]
+    assert _bench_args("--runs", "5", "--settle", "10").stdout.split() == ["--runs", "5", "--settle", "10"]
+    assert _bench_args("--settle=7", "--timeout", "9").stdout.split() == [
+        "--runs",
+        "3",
+        "--settle",
+        "7",
+        "--timeout",
+        "9",
+    ]
+    missing = _bench_args("--settle")
+    assert missing.returncode != 0
+    assert "--settle needs a value" in missing.stderr
