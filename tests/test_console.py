@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
@@ -21,10 +22,9 @@ def test_the_bar_shows_files_mb_rate_and_failures_on_a_terminal() -> None:
         bar.start(3, 3_000_000)
         bar.advance(FileResult(0, "a.dcm", "written", bytes_in=1_000_000))
         bar.advance(FileResult(1, "b.dcm", "failed", "truncated", bytes_in=1_000_000))
-    text = buf.getvalue()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())  # without the terminal's styling
     assert "scrub" in text
-    assert "2/3" in text
-    assert "2/3 MB" in text
+    assert "2/3 2/3 MB" in text  # files done of total, then MB done of total
     assert "files/s" in text
     assert "1 failed" in text
     assert "dcmscrub: failed: b.dcm: truncated" in text

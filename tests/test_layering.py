@@ -148,7 +148,8 @@ def test_a_scrub_run_imports_only_what_it_needs(tmp_path: Path) -> None:
     """What a `dcmscrub scrub` process imports is paid at every start (every cron run): no pydantic
     (typer 0.29 and later), no progress bar or table code without a terminal, no cryptography
     serialization. The run is real (one sample file, logged), so parse-time imports count too."""
-    sample = next((SRC.parents[1] / "sample_data").rglob("*.dcm"))
+    # the first in name order, not in the file system's listing order: the same run on every machine
+    sample = sorted((SRC.parents[1] / "sample_data").rglob("*.dcm"))[0]
     code = (
         "import sys\n"
         "from dcmscrub.cli import main\n"
