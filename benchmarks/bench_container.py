@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dcmscrub import keys
-from dcmscrub.container import decrypt, encrypt
+from dcmscrub.age import decrypt, encrypt
 
 MB = 1024 * 1024
 

@@ -7,7 +7,7 @@ Level Confidentiality Profile must make it disappear or an option may let it sur
 
 What is planted
 ---------------
-* **Every row of Table E.1-1** (``../shared/reference/annex_e.json``) except the repeating-group
+* **Every row of Table E.1-1** (``reference/annex_e.json``) except the repeating-group
   rows (curves, overlays, private attributes: those are planted on purpose in their own file) and
   the two US rows (numbers that identify no one) gets an element whose value carries a sentinel:
 
@@ -88,8 +88,8 @@ from pydicom.uid import (
     ImplicitVRLittleEndian,
 )
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
-"""Where ``annex_e.json`` and ``safe_private.json`` live (``../shared/reference`` beside the checkout)."""
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+"""Where ``annex_e.json`` and ``safe_private.json`` live (the project's ``reference/``)."""
 ANNEX_E_PATH = REFERENCE_DIR / "annex_e.json"
 SAFE_PRIVATE_PATH = REFERENCE_DIR / "safe_private.json"
 
@@ -678,7 +678,7 @@ def build_corpus(
     """Write the adversarial corpus into ``root`` (created if needed) and return its manifest.
 
     The same ``seed`` gives the same bytes. ``annex_e`` and ``safe_private`` default to the files in
-    ``../shared/reference``; a missing ``annex_e.json`` raises :class:`FileNotFoundError` (tests skip).
+    the project's ``reference/``.
     """
     root = Path(root)
     table = _load_table(annex_e or ANNEX_E_PATH, safe_private or SAFE_PRIVATE_PATH)

@@ -19,7 +19,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dcmscrub.audit import AuditLog, new_run_id
+from dcmscrub.audit.line import new_run_id
+from dcmscrub.audit.log import AuditLog
 
 DIGEST_KEY = bytes(range(32))
 

@@ -1,6 +1,6 @@
 """Helpers shared by test_adversarial.py and test_dciodvfy.py (not a conftest: import it).
 
-* :func:`run_scrub` runs the real pipeline (:func:`dcmscrub.runner.scrub_tree`) and records, for
+* :func:`run_scrub` runs the real pipeline (:func:`dcmscrub.batch.scrub.scrub_tree`) and records, for
   every input, where its output went (``FileResult.output`` through ``on_result``).
 * :func:`element_values` walks every element of a decoded output at every depth (File Meta
   Information, private elements, every item of every sequence) and gives each value as text.
@@ -40,13 +40,15 @@ from pydicom.uid import (
 )
 
 from adversarial import Corpus, build_corpus
-from dcmscrub.profile import Profile, load_profile
-from dcmscrub.runner import RunSummary, scrub_tree
-from dcmscrub.worker import FileResult
+from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+from dcmscrub.batch.sink import PlainSink
+from dcmscrub.batch.worker import FileResult
+from dcmscrub.deid.profile import Profile
+from dcmscrub.profiles import load_profile
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "sample_data"
-REFERENCE_DIR = REPO.parent / "shared" / "reference"
+REFERENCE_DIR = REPO / "reference"
 
 KEY = b"\x01" * 32
 OTHER_KEY = b"\x02" * 32
@@ -66,7 +68,7 @@ OPTION_MEANINGS = {
     "clean-descriptors": "Clean Descriptors Option",
     "retain-patient-characteristics": "Retain Patient Characteristics Option",
 }
-"""CID 7050 code meanings of the options (codes are looked up in ../shared/reference/cid7050.json)."""
+"""CID 7050 code meanings of the options (codes are looked up in reference/cid7050.json)."""
 
 PROFILES = {"basic": (), "options": OPTIONS}
 
@@ -125,15 +127,8 @@ class Run:
 def run_scrub(inputs: Path, out: Path, profile: Profile, key: bytes, log: Path) -> Run:
     """Run the real pipeline over ``inputs`` (plain .dcm outputs, one worker)."""
     results: dict[str, FileResult] = {}
-    summary = scrub_tree(
-        inputs=[inputs],
-        out=out,
-        profile=profile,
-        encrypt=False,
-        linkage_key=key,
-        log=log,
-        on_result=lambda r: results.__setitem__(r.name, r),
-    )
+    options = ScrubOptions(profile, PlainSink(), linkage_key=key, log=log)
+    summary = scrub_tree([inputs], out, options, on_result=lambda r: results.__setitem__(r.name, r))
     return Run(inputs, out, log, summary, results)
 
 
@@ -250,7 +245,7 @@ def raw_dataset_bytes(path: Path) -> bytes:
 
 
 def annex_e_rows() -> dict[str, dict[str, Any]]:
-    """Table E.1-1 rows of ../shared/reference/annex_e.json by tag text."""
+    """Table E.1-1 rows of reference/annex_e.json by tag text."""
     data = json.loads((REFERENCE_DIR / "annex_e.json").read_text(encoding="utf-8"))
     return {r["tag"]: r for r in data["rows"]}
 

@@ -4,22 +4,25 @@ and a tamper-evident audit log.
 Everything the command line does is one call here::
 
     import dcmscrub
-    profile = dcmscrub.load_profile("research-longitudinal")
-    summary = dcmscrub.scrub_tree([Path("inbox")], Path("release"), profile,
-                                  recipients=[dcmscrub.parse_recipient("age1...")],
-                                  linkage_key=dcmscrub.read_linkage_key_file(Path("project.key")),
-                                  log=Path("audit.jsonl"))
+    options = dcmscrub.ScrubOptions(
+        dcmscrub.load_profile("research-longitudinal"),
+        dcmscrub.AgeSink((dcmscrub.parse_recipient("age1..."),)),
+        linkage_key=dcmscrub.read_linkage_key_file(Path("project.key")),
+        log=Path("audit.jsonl"),
+    )
+    summary = dcmscrub.scrub_tree([Path("inbox")], Path("release"), options)
 
 or, on one in-memory dataset (no I/O)::
 
     report = dcmscrub.deidentify(ds, profile, dcmscrub.Pseudonymizer(key, profile.pseudonyms.namespace))
+
+The package is laid out as the stages a file passes through (docs/architecture.md): ``standard``
+(the standard as data), ``deid`` (one dataset in memory), ``dicomio`` (files in and out), ``age``
+(the container), ``keys``, ``audit``, ``batch`` (a run over a tree) and ``cli``.
 """
 
-__version__ = "0.1.0"
-
-from dcmscrub.audit import AuditLog
-from dcmscrub.auditcheck import VerifyResult, verify_log
-from dcmscrub.container import (
+from dcmscrub._version import __version__
+from dcmscrub.age import (
     AgeWriter,
     ScryptIdentity,
     ScryptRecipient,
@@ -30,8 +33,17 @@ from dcmscrub.container import (
     parse_identity,
     parse_recipient,
 )
-from dcmscrub.crypt_files import decrypt_file, decrypt_paths, encrypt_file
-from dcmscrub.engine import FileReport, deidentify
+from dcmscrub.audit.log import AuditLog
+from dcmscrub.audit.verify import VerifyResult, verify_log
+from dcmscrub.batch.crypt import decrypt_file, decrypt_paths, encrypt_file
+from dcmscrub.batch.decrypt import decrypt_tree
+from dcmscrub.batch.outtree import Shard
+from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+from dcmscrub.batch.sink import AgeSink, PlainSink
+from dcmscrub.batch.worker import FileResult
+from dcmscrub.deid.engine import FileReport, deidentify
+from dcmscrub.deid.profile import Profile
+from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.errors import DcmscrubError, ExitCode
 from dcmscrub.keys import (
     generate_identity,
@@ -40,22 +52,24 @@ from dcmscrub.keys import (
     read_linkage_key_file,
     read_recipients_file,
 )
-from dcmscrub.outtree import Shard
-from dcmscrub.profile import Profile, load_profile
-from dcmscrub.pseudonym import Pseudonymizer
-from dcmscrub.runner import RunSummary, decrypt_tree, scrub_tree
-from dcmscrub.worker import FileResult
+from dcmscrub.outcomes import Outcome, Reason
+from dcmscrub.profiles import load_profile
 
 __all__ = [
+    "AgeSink",
     "AgeWriter",
     "AuditLog",
     "DcmscrubError",
     "ExitCode",
     "FileReport",
     "FileResult",
+    "Outcome",
+    "PlainSink",
     "Profile",
     "Pseudonymizer",
+    "Reason",
     "RunSummary",
+    "ScrubOptions",
     "ScryptIdentity",
     "ScryptRecipient",
     "Shard",

@@ -59,6 +59,9 @@ class DcmscrubError(Exception):
     """
 
     exit_code: ClassVar[ExitCode] = ExitCode.SOFTWARE
+    # True for the outcome of a run whose summary line has already told people: the command
+    # line then exits with the code and prints nothing more (so --quiet stays quiet)
+    reported: ClassVar[bool] = False
 
     def __init__(self, message: str, *, hint: str | None = None, detail: str | None = None) -> None:
         super().__init__(message)
@@ -80,6 +83,27 @@ class VerificationFailed(DcmscrubError):
     """A verification ran and found a problem (the answer is "no")."""
 
     exit_code = ExitCode.VERIFY_FAILED
+
+
+class PartialRunError(DcmscrubError):
+    """A run finished, but at least one input failed or was quarantined (its outputs stand)."""
+
+    exit_code = ExitCode.PARTIAL
+    reported = True
+
+
+class RunInterruptedError(DcmscrubError):
+    """A run stopped on SIGINT: files in flight finished or were discarded, the summary was written."""
+
+    exit_code = ExitCode.INTERRUPTED
+    reported = True
+
+
+class RunTerminatedError(DcmscrubError):
+    """A run stopped on SIGTERM: files in flight finished or were discarded, the summary was written."""
+
+    exit_code = ExitCode.TERMINATED
+    reported = True
 
 
 class ConfigError(DcmscrubError):
@@ -165,6 +189,11 @@ class DecryptError(DataError):
         message = f"{name}: {self.GENERIC}" if name else self.GENERIC
         super().__init__(message, hint=hint or self.HINT, detail=detail)
         self.reason = detail
+
+    def name_file(self, name: str) -> None:
+        """Name the file that could not be decrypted in the message (set where the name is known)."""
+        self.message = f"{name}: {self.GENERIC}"
+        self.args = (self.message,)
 
 
 class InternalError(DcmscrubError):

@@ -1,0 +1,78 @@
+"""``dcmscrub log show``: one row per run of a log. Reads, does not verify."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dcmscrub.audit.line import ABANDONED_EVENT
+from dcmscrub.audit.verify import log_lines
+
+
+@dataclass
+class RunSummaryRow:
+    """One run for ``log show``; None where the log does not say (e.g. a run that has not ended)."""
+
+    run_id: str
+    started: str | None
+    ended: str | None
+    user: str | None
+    host: str | None
+    command: str | None
+    profile: str | None
+    counts: dict[str, int] | None
+    status: str | None
+    exit_code: int | None
+    signed: bool
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
+    """One row per run, in the order runs first appear. Does not verify: lines that do not parse
+    are skipped (run :func:`verify_log` for integrity)."""
+    rows: dict[str, RunSummaryRow] = {}
+    for path in paths:
+        for raw in log_lines(path):
+            try:
+                rec = json.loads(raw)
+            except (ValueError, RecursionError):
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("run_id"), str):
+                continue
+            event, run_id = rec.get("event"), rec["run_id"]
+            if event == ABANDONED_EVENT and isinstance(rec.get("abandoned_run"), str):
+                dead = rows.get(rec["abandoned_run"])
+                if dead is not None and dead.status is None:
+                    dead.ended, dead.status = _str_or_none(rec.get("ts")), "abandoned"
+                continue
+            if event not in ("run_start", "run_end"):
+                continue
+            row = rows.get(run_id)
+            if row is None:
+                row = rows[run_id] = RunSummaryRow(
+                    run_id, None, None, None, None, None, None, None, None, None, False
+                )
+            ts = _str_or_none(rec.get("ts"))
+            if event == "run_start":
+                operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
+                profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
+                row.started = ts
+                row.user = _str_or_none(operator.get("user"))
+                row.host = _str_or_none(operator.get("host"))
+                row.command = _str_or_none(rec.get("command"))
+                row.profile = _str_or_none(profile.get("name"))
+            else:
+                counts = rec.get("counts")
+                exit_code = rec.get("exit_code")
+                row.ended = ts
+                row.status = _str_or_none(rec.get("status"))
+                row.exit_code = exit_code if type(exit_code) is int else None
+                if isinstance(counts, dict) and all(type(n) is int for n in counts.values()):
+                    row.counts = dict(counts)
+                row.signed = isinstance(rec.get("sig"), str)
+    return list(rows.values())

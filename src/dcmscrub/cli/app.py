@@ -1,0 +1,65 @@
+"""The ``dcmscrub`` Typer application: its command groups and the options commands share.
+
+Commands live in one module per concern (:mod:`~dcmscrub.cli.scrub`, :mod:`~dcmscrub.cli.crypt`,
+:mod:`~dcmscrub.cli.keygen`, :mod:`~dcmscrub.cli.profiles`, :mod:`~dcmscrub.cli.log`); each is
+argument wiring plus one library call. :mod:`dcmscrub.cli.main` is the one place that turns
+errors into exit codes. No option takes a secret: keys come from files, an environment variable
+holding a *path*, or a prompt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dcmscrub._version import __version__
+from dcmscrub.errors import EXIT_CODE_MEANINGS
+
+EXIT_TABLE = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_MEANINGS.items())
+
+app = typer.Typer(
+    name="dcmscrub",
+    help="De-identify DICOM per PS3.15 Annex E: keyed pseudonyms, age-encrypted outputs, an audit log.\n\n"
+    "Exit codes:\n\n" + EXIT_TABLE.replace("\n", "\n\n"),
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+profile_app = typer.Typer(help="List, show and check de-identification profiles.", no_args_is_help=True)
+log_app = typer.Typer(help="Verify and read the audit log.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+app.add_typer(log_app, name="log")
+
+LINKAGE_ENV = "DCMSCRUB_LINKAGE_KEY_FILE"
+AUDIT_KEY_ENV = "DCMSCRUB_AUDIT_KEY_FILE"
+
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show details and tracebacks of errors.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but errors.")]
+LogOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--log",
+        metavar="FILE",
+        help="Audit log file (default: $DCMSCRUB_LOG or ~/.local/state/dcmscrub/audit.jsonl).",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dcmscrub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """De-identify DICOM trees per PS3.15 Annex E."""

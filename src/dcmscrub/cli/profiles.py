@@ -1,0 +1,52 @@
+"""``dcmscrub profile list|show|check``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from dcmscrub.cli.app import DebugOpt, JsonOpt, profile_app
+from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console
+from dcmscrub.deid.profile_load import render_profile
+from dcmscrub.errors import ProfileError
+from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile
+
+
+@profile_app.command("list", epilog="Examples:\n\n  dcmscrub profile list\n\n  dcmscrub profile list --json")
+def profile_list(json_out: JsonOpt = False) -> None:
+    """List the built-in profiles."""
+    rows = [{"name": n, "description": d} for n, d in list_builtin_profiles()]
+    if json_out:
+        print_json({"profiles": rows})
+    else:
+        stdout_console().print(render_table(rows, ["name", "description"]))
+
+
+@profile_app.command(
+    "show",
+    epilog="Examples:\n\n  dcmscrub profile show basic\n\n"
+    "  dcmscrub profile show my.yaml -O clean-descriptors",
+)
+def profile_show(
+    name: Annotated[str, typer.Argument(metavar="NAME|PATH", help="Built-in profile name or a YAML file.")],
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-O", metavar="OPTION", help="Add an Annex E option.")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Print the resolved profile (its extends chain merged) as YAML."""
+    sys.stdout.write(render_profile(load_profile(name, option or [])))
+
+
+@profile_app.command("check", epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml")
+def profile_check(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Profile files to validate.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Validate profiles completely; print every problem as file:line: what is wrong."""
+    problems = check_profiles(paths)
+    if problems:
+        raise ProfileError(problems)  # every problem of every file, each with its place
+    info(stderr_console(), f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")

@@ -1,0 +1,59 @@
+"""What the command line reads besides its arguments: key files named by options or by an
+environment variable holding a path, recipients, shard specs and passphrases typed at a prompt."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from dcmscrub.age import X25519Recipient, parse_recipient
+from dcmscrub.batch.outtree import Shard
+from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV
+from dcmscrub.errors import UsageError
+from dcmscrub.keys import read_audit_key_file, read_linkage_key_file, read_recipients_file
+
+
+def recipients(given: list[str], path: Path | None, from_profile: tuple[str, ...]) -> list[X25519Recipient]:
+    """The recipients named by ``-r`` and ``-R``, else the profile's; each once."""
+    out = [parse_recipient(r) for r in given]
+    if path is not None:
+        out += read_recipients_file(path)
+    if not out:
+        out = [parse_recipient(r) for r in from_profile]
+    unique: dict[str, X25519Recipient] = {str(r): r for r in out}
+    return list(unique.values())
+
+
+def linkage_key(path: Path | None) -> bytes | None:
+    """The linkage secret from ``--linkage-key`` or the file ``$DCMSCRUB_LINKAGE_KEY_FILE`` names."""
+    path = path or (Path(os.environ[LINKAGE_ENV]) if os.environ.get(LINKAGE_ENV) else None)
+    return read_linkage_key_file(path) if path is not None else None
+
+
+def audit_signer(path: Path | None) -> Ed25519PrivateKey | None:
+    """The audit signing key from ``--audit-key`` or the file ``$DCMSCRUB_AUDIT_KEY_FILE`` names."""
+    path = path or (Path(os.environ[AUDIT_KEY_ENV]) if os.environ.get(AUDIT_KEY_ENV) else None)
+    return read_audit_key_file(path) if path is not None else None
+
+
+def shard(text: str | None) -> Shard | None:
+    """``--shard K/N``."""
+    if text is None:
+        return None
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def prompt_passphrase(*, confirm: bool) -> bytes:
+    """A passphrase typed at the terminal (twice with ``confirm``)."""
+    first = getpass.getpass("passphrase: ")
+    if confirm and getpass.getpass("passphrase again: ") != first:
+        raise UsageError("the passphrases differ")
+    if not first:
+        raise UsageError("empty passphrase")
+    return first.encode("utf-8")

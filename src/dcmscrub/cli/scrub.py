@@ -1,0 +1,143 @@
+"""``dcmscrub scrub``: de-identify a tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dcmscrub.audit.log import default_log_path
+from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
+from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
+from dcmscrub.cli import readers
+from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.console import info, print_json, run_progress, stderr_console, summary_line, warn
+from dcmscrub.errors import ConfigError, UsageError
+from dcmscrub.profiles import load_profile
+from dcmscrub.standard.options import OPTIONS
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  dcmscrub keygen -o me.key          # prints the recipient age1...\n\n"
+    "  dcmscrub scrub /data/inbox --out /data/release -r age1... --linkage-key project.key\n\n"
+    "  dcmscrub scrub sample_data --out demo-out --no-encrypt -O retain-long-modified-dates\n\n"
+    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json"
+)
+def scrub(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", help="Files or folders to de-identify (walked recursively)."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="OUTDIR", help="Output folder (must not be inside an input)."),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option("--profile", "-p", metavar="NAME|PATH", help="Built-in profile name or a YAML file."),
+    ] = "basic",
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-O", metavar="OPTION", help=f"Add an Annex E option: {', '.join(OPTIONS)}."
+        ),
+    ] = None,
+    linkage_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--linkage-key", metavar="FILE", help=f"File with the linkage secret (or ${LINKAGE_ENV}: a path)."
+        ),
+    ] = None,
+    recipient: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recipient", "-r", metavar="RECIPIENT", help="Encrypt to this age public key (age1...)."
+        ),
+    ] = None,
+    recipients_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipients-file", "-R", metavar="FILE", help="File of age public keys, one per line."
+        ),
+    ] = None,
+    no_encrypt: Annotated[
+        bool, typer.Option("--no-encrypt", help="Write plain .dcm files (asked for).")
+    ] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Redo outputs that already exist.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, metavar="N", help="Worker processes (default 0: one per usable core)."
+        ),
+    ] = 0,
+    shard: Annotated[
+        str | None, typer.Option("--shard", metavar="K/N", help="Process only shard K of N.")
+    ] = None,
+    log: LogOpt = None,
+    audit_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--audit-key", metavar="FILE", help=f"Ed25519 key file to sign checkpoints (or ${AUDIT_KEY_ENV})."
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")
+    ] = False,
+    quiet: QuietOpt = False,
+    json_out: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """De-identify every DICOM file under INPUT... into OUT/<patient>/<study>/<series>/<sop>.dcm.age."""
+    console = stderr_console(quiet=quiet)
+    prof = load_profile(profile, option or [])
+    recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
+    if no_encrypt and recips:
+        raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
+    if not no_encrypt and not recips:
+        raise ConfigError(
+            "no recipient to encrypt outputs to",
+            hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
+            "or ask for plain outputs with --no-encrypt",
+        )
+    key = readers.linkage_key(linkage_key)
+    if key is None:
+        warn(
+            console,
+            "no linkage key: pseudonyms use a random secret for this run only and will not match "
+            "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
+        )
+    signer = readers.audit_signer(audit_key)
+    shard_spec = readers.shard(shard)
+    log_path = log or default_log_path(os.environ)
+    n_jobs = jobs or len(os.sched_getaffinity(0))
+    args = {
+        "profile": prof.name,
+        "options": sorted(option or []),
+        "encrypt": not no_encrypt,
+        "overwrite": overwrite,
+        "jobs": n_jobs,
+        "shard": shard,
+    }
+    sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
+    options = ScrubOptions(
+        prof,
+        sink,
+        linkage_key=key,
+        log=log_path,
+        audit_signer=signer,
+        overwrite=overwrite,
+        jobs=n_jobs,
+        shard=shard_spec,
+        command_args=args,
+        debug=debug,
+    )
+    with run_progress(console, quiet=quiet, verbose=verbose) as bar:
+        summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
+    info(console, summary_line(summary))
+    if json_out:
+        print_json(summary.to_json())
+    if summary.error is not None:
+        raise summary.error

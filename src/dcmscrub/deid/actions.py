@@ -1,0 +1,215 @@
+"""How each action changes one element: remove, keep, empty, dummy, clean, uid, shift, pseudonym,
+replace. Which action an element gets is decided by :mod:`dcmscrub.deid.engine`; this module only
+carries it out (and walks into the items of a sequence that is kept, dummied or cleaned)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from pydicom.datadict import keyword_dict
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+
+from dcmscrub.deid.dates import shift_date, shift_datetime, valid_date
+from dcmscrub.deid.plan import KEEP_PLAIN, dictionary_vr
+from dcmscrub.deid.profile import Rule
+from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.subject import PATIENT_ID, PATIENT_NAME
+from dcmscrub.deid.text import Cleaner
+from dcmscrub.deid.values import CODE_MAX, NO_STAR_VRS, as_value, dummy_for, strings
+from dcmscrub.dicomio import elements as el
+from dcmscrub.errors import InternalError
+from dcmscrub.standard.vrs import BINARY_NUMBER_VRS, BINARY_VRS, DATE_VRS, TEXT_VRS
+
+_ACCESSION = keyword_dict["AccessionNumber"]
+
+
+class ElementActions:
+    """The actions, for one dataset's walk: the pseudonymizer, the patient it is about, the
+    cleaner of its text and a count of what was done. :meth:`walk` is the engine's."""
+
+    p: Pseudonymizer
+    patient_id: str
+    issuer: str
+    offset: int  # the patient's date shift in days (0 until a profile shifts dates)
+    actions: Counter[str]
+    _cleaner: Cleaner | None
+
+    def walk(self, ds: Dataset, parent: int | None, mode: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def cleaner(self) -> Cleaner:
+        if self._cleaner is None:
+            raise InternalError("cleaner used before the subject was gathered (Plan.may_clean is wrong)")
+        return self._cleaner
+
+    def _remove(self, ds: Dataset, tag: int) -> None:
+        el.remove(ds, tag)
+        self.actions["remove"] += 1
+
+    def _keep(self, ds: Dataset, tag: int, mode: str) -> None:
+        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        if vr == "SQ":
+            elem = el.decoded(ds, tag)
+            if elem.VR == "SQ":
+                for item in elem.value:
+                    self.walk(item, tag, mode)
+        elif vr in DATE_VRS:
+            self._keep_date(ds, tag, vr, None, mode)
+            return
+        self.actions["keep"] += 1
+
+    def _keep_date(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        elem = el.decoded(ds, tag)
+        if vr in DATE_VRS and any(not valid_date(v, vr) for v in strings(elem) if v):
+            self._invalid_date(elem)  # never pass an invalid date value through
+            return
+        self.actions["keep"] += 1
+
+    def _invalid_date(self, elem: DataElement) -> None:
+        elem.value = ""
+        self.actions["invalid-date"] += 1
+
+    def _empty(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        # a new empty element: the old value is never decoded
+        vr = vr or "UN"
+        if vr == "SQ":
+            el.put(ds, tag, vr, Sequence())
+        elif vr in BINARY_NUMBER_VRS:
+            el.put(ds, tag, vr, None)
+        else:
+            el.put(ds, tag, vr, b"" if vr in BINARY_VRS else "")
+        self.actions["empty"] += 1
+
+    def _dummy(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        vr = vr or el.decoded(ds, tag).VR
+        if vr == "SQ":
+            for item in el.decoded(ds, tag).value:
+                self.walk(item, tag, "dummy")
+        elif vr == "UI":
+            self._uid(ds, tag, vr, rule, mode)
+            return
+        elif vr in BINARY_VRS:
+            length = el.value_length(ds, tag)
+            el.put(ds, tag, vr, b"\x00" * max(2, length + (length & 1)))  # the length, not the bytes
+        else:
+            el.put(ds, tag, vr, dummy_for(tag, vr))
+        self.actions["dummy"] += 1
+
+    def _clean(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        elem = el.decoded(ds, tag)
+        if elem.VR not in TEXT_VRS:
+            if elem.VR in DATE_VRS:
+                self._shift(ds, tag, vr, rule, mode)
+            return
+        original = strings(elem)
+        values = [self.cleaner.clean(v) for v in original]
+        if elem.VR == "PN":
+            values = [v if v.strip("*^ =") else "" for v in values]
+        elif elem.VR in NO_STAR_VRS and values != original:
+            values = [dummy_for(tag, elem.VR)]  # a code cannot hold the redaction mark
+        elem.value = as_value(values)
+        self.actions["clean"] += 1
+
+    def _clean_sequence(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        for item in el.decoded(ds, tag).value:
+            self.walk(item, tag, "clean")
+        self.actions["clean"] += 1
+
+    def _uid(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        raw = el.raw_bytes(ds, tag)
+        if raw is not None and vr == "UI":
+            # UIDs are ASCII digits and dots: no character set, no pydicom conversion needed
+            values = raw.decode("latin-1").rstrip("\x00 ").split("\\")
+        else:
+            elem = el.decoded(ds, tag)
+            if elem.VR != "UI":
+                self._remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
+                return
+            values = strings(elem)
+        el.put(ds, tag, "UI", as_value([self.p.uid(v) for v in values if v]))
+        self.actions["uid"] += 1
+
+    def _shift(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        elem = el.decoded(ds, tag)
+        if elem.VR not in DATE_VRS:
+            self.actions["keep"] += 1
+            return
+        shift: Callable[[str, int], str | None] = shift_date if elem.VR == "DA" else shift_datetime
+        days = self.offset or self.p.date_offset_days(self.patient_id, self.issuer)
+        out = []
+        for v in strings(elem):
+            if not v:
+                out.append("")
+                continue
+            moved = shift(v, days)
+            if moved is None:
+                self._invalid_date(elem)
+                return
+            out.append(moved)
+        elem.value = as_value(out)
+        self.actions["shift"] += 1
+
+    def _pseudonym(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        self.actions["pseudonym"] += 1
+        if tag == PATIENT_ID:
+            el.put(ds, tag, "LO", self.p.patient_id(self.patient_id, self.issuer))
+            return
+        if tag == PATIENT_NAME:
+            el.put(ds, tag, "PN", self.p.patient_name(self.patient_id, self.issuer))
+            return
+        elem = el.decoded(ds, tag)
+        if tag == _ACCESSION:
+            elem.value = as_value([self.p.accession(v, self.issuer) if v else "" for v in strings(elem)])
+            return
+        label = f"{tag:08X}"
+        length = min(CODE_MAX.get(elem.VR, 16), 16)
+        codes = [self.p.code(label, v, length) if v else "" for v in strings(elem)]
+        if elem.VR == "PN":
+            codes = [f"PSEUDO^{c}" if c else "" for c in codes]
+        elem.value = as_value(codes)
+
+    def _replace(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        if rule is None or rule.value is None:
+            raise InternalError("replace without a value")
+        vr = vr or el.decoded(ds, tag).VR
+        el.put(ds, tag, vr, rule.value.encode("utf-8") if vr in BINARY_VRS else rule.value)
+        self.actions["replace"] += 1
+
+    def _keep_action(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        self._keep(ds, tag, mode)
+
+    def _remove_action(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+        self._remove(ds, tag)
+
+
+ACTIONS: dict[str, Callable[[ElementActions, Dataset, int, str | None, Rule | None, str], None]] = {
+    KEEP_PLAIN: ElementActions._keep_action,
+    "remove": ElementActions._remove_action,
+    "keep": ElementActions._keep_action,
+    "keep-date": ElementActions._keep_date,
+    "empty": ElementActions._empty,
+    "dummy": ElementActions._dummy,
+    "clean": ElementActions._clean,
+    "clean-sequence": ElementActions._clean_sequence,
+    "uid": ElementActions._uid,
+    "shift": ElementActions._shift,
+    "pseudonym": ElementActions._pseudonym,
+    "replace": ElementActions._replace,
+}
+
+
+def clean_action(vr: str | None) -> str:
+    """What ``clean`` (C) means for an element of ``vr``."""
+    if vr in DATE_VRS:
+        return "shift"
+    if vr == "TM":
+        return "keep"  # times stay when dates move (crypto-audit.md 3.4)
+    if vr == "SQ":
+        return "clean-sequence"
+    if vr in BINARY_VRS:
+        return "remove"  # bytes cannot be cleaned (overlay and curve data are handled apart)
+    return "clean"

@@ -1,0 +1,272 @@
+"""De-identify one DICOM dataset in memory, per PS3.15 Annex E and a profile.
+
+:func:`deidentify` changes a ``pydicom.Dataset`` in place and returns a :class:`FileReport`.
+It does no file I/O and uses no clock and no randomness: the same dataset, profile and linkage
+secret always give the same result (architecture, house rules 1 and 2).
+
+Every element is visited at every depth: the file meta information, the top level, items of
+kept sequences and items inside those, private blocks. Elements the engine does not need to
+change are never decoded (:mod:`dcmscrub.dicomio.elements`), so pixel data and large kept values
+pass through as raw bytes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pydicom.datadict import keyword_dict
+from pydicom.dataset import Dataset
+
+from dcmscrub.deid.actions import ACTIONS, ElementActions, clean_action
+from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
+from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
+from dcmscrub.deid.profile import Profile, Rule
+from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.subject import gather_subject, patient_key, text_of
+from dcmscrub.deid.text import Cleaner
+from dcmscrub.dicomio import elements as el
+from dcmscrub.errors import InternalError
+from dcmscrub.outcomes import Reason
+from dcmscrub.standard import iod
+from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
+
+_TAG = keyword_dict
+_BURNED_IN = _TAG["BurnedInAnnotation"]
+_SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
+_STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
+_ACCESSION = _TAG["AccessionNumber"]
+
+
+@dataclass
+class FileReport:
+    """What :func:`deidentify` did to one dataset.
+
+    ``patient``, ``study_uid``, ``series_uid`` and ``sop_uid`` are pseudonymous (under
+    retain-uids the UIDs are the originals) and name the output file. ``quarantine`` holds a
+    fixed reason when the object must not be released; the dataset is then unchanged.
+    """
+
+    patient: str  # the pseudonymous PatientID ("P" and the keyed patient code)
+    study_uid: str
+    series_uid: str
+    sop_uid: str
+    quarantine: Reason | None = None
+    actions: Counter[str] = field(default_factory=Counter)
+
+
+# --------------------------------------------------------------------------------------------
+# the walk
+
+
+class _Scrubber(ElementActions):
+    """One dataset's de-identification: context gathered once, then a recursive walk."""
+
+    def __init__(self, ds: Dataset, plan: Plan, pseudonymizer: Pseudonymizer) -> None:
+        self.ds = ds
+        self.plan = plan
+        self.p = pseudonymizer
+        self.actions: Counter[str] = Counter()
+        self.sop_class = text_of(ds, _SOP_CLASS)
+        if not self.sop_class and getattr(ds, "file_meta", None) is not None:
+            self.sop_class = str(ds.file_meta.get("MediaStorageSOPClassUID", "") or "")
+        self.patient_id, self.issuer = patient_key(ds)
+        self.patient_code = self.p.patient_id(self.patient_id, self.issuer)
+        self.offset = self.p.date_offset_days(self.patient_id, self.issuer) if plan.shifts_dates else 0
+        self._cleaner: Cleaner | None = None
+
+    def gather_subject(self) -> None:
+        """Read the subject's names, IDs and birth date before anything changes."""
+        self._cleaner = Cleaner(gather_subject(self.ds))
+
+    def walk(self, ds: Dataset, parent: int | None, mode: str) -> None:
+        """Apply the plan to every element of ``ds`` (an item when ``parent`` is set)."""
+        tags = el.tags(ds)
+        present = frozenset(int(t) for t in tags)
+        private_blocks: dict[tuple[int, int], str] = {}
+        kept_blocks: set[tuple[int, int]] = set()
+        for tag in tags:
+            group, elem = tag >> 16, tag & 0xFFFF
+            if group & 1:
+                self._private(ds, tag, group, elem, private_blocks, kept_blocks, parent, present)
+            elif group == 0x0000 and parent is None:
+                self._remove(ds, tag)  # a command set (PS3.7) has no place in a stored object
+            elif elem == 0 and group != 0x0002:
+                self._remove(ds, tag)  # group lengths would be wrong after the changes; they are optional
+            elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
+                self._repeating(ds, tag, group, elem, parent, present, mode)
+            else:
+                action, rule = self.plan.public_action(tag)
+                if action is not KEEP_PLAIN:
+                    self._apply(ds, tag, action, rule, parent, present, mode)
+        for dependent, condition in iod.PRESENT_ONLY_WITH.items():
+            if el.has(ds, dependent) and not el.has(ds, condition):
+                self._remove(ds, dependent)
+        # a Private Creator stays only if an element of its block stayed (PS3.15 E.3.10)
+        for group, block in private_blocks:
+            if (group, block) not in kept_blocks:
+                creator_tag = (group << 16) | block
+                if el.has(ds, creator_tag):
+                    self._remove(ds, creator_tag)
+
+    def _private(
+        self,
+        ds: Dataset,
+        tag: int,
+        group: int,
+        elem: int,
+        blocks: dict[tuple[int, int], str],
+        kept: set[tuple[int, int]],
+        parent: int | None,
+        present: frozenset[int],
+    ) -> None:
+        if 0x0010 <= elem <= 0x00FF:
+            blocks[(group, elem)] = str(el.decoded(ds, tag).value or "").strip(" \x00")
+            return
+        if elem < 0x1000:
+            self._remove(ds, tag)  # (gggg,0001-000F) and unreserved (gggg,01xx-0Fxx) cannot be private data
+            return
+        block = elem >> 8
+        creator = blocks.get((group, block))
+        if creator is None and el.has(ds, (group << 16) | block):
+            creator = str(el.decoded(ds, (group << 16) | block).value or "").strip(" \x00")
+            blocks[(group, block)] = creator
+        action, rule = self.plan.private_action(creator, group, elem & 0xFF)
+        if action != "remove":
+            kept.add((group, block))
+        self._apply(ds, tag, action, rule, parent, present, "normal")
+
+    def _repeating(
+        self,
+        ds: Dataset,
+        tag: int,
+        group: int,
+        elem: int,
+        parent: int | None,
+        present: frozenset[int],
+        mode: str,
+    ) -> None:
+        rule = self.plan.repeating_rule(tag)
+        if rule is not None:
+            self._apply(ds, tag, rule.action, rule, parent, present, mode)
+            return
+        overlay = group >= 0x6000
+        code = self.plan.overlay_code if overlay else self.plan.curve_code
+        if code == "X":
+            # without its data an overlay (or curve) is invalid: the whole group goes (E.3.3)
+            self._remove(ds, tag)
+            return
+        texts = OVERLAY_TEXT_ELEMENTS if overlay else CURVE_TEXT_ELEMENTS
+        if elem in texts:
+            cleans = self.plan.clean_graphics or self.plan.clean_descriptors
+            action = "clean" if cleans else "remove"
+            if overlay and elem == 0x4000:
+                action = CODE_TO_ACTION[self.plan.overlay_comment_code]
+            self._apply(ds, tag, action, None, parent, present, mode)
+        # other overlay and curve elements (geometry, the bitmap) stay under clean-graphics
+
+    # -- choosing the action --------------------------------------------------------------------
+
+    def _apply(
+        self,
+        ds: Dataset,
+        tag: int,
+        action: str,
+        rule: Rule | None,
+        parent: int | None,
+        present: frozenset[int],
+        mode: str,
+    ) -> None:
+        if action == "keep":
+            self._keep(ds, tag, mode)
+            return
+        if action == "remove":
+            self._remove(ds, tag)
+            return
+        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        if action == DATE:
+            action = {"keep": "keep-date", "shift": "shift", "remove": "remove"}[self.plan.date_action]
+        elif action == DESCRIPTOR:
+            action = self._descriptor_action(tag, parent, present, mode)
+        elif "/" in action:
+            action = self._compound(action, tag, parent, present)
+        elif action == "empty" and self._required(tag, parent, present) == "1":
+            action = "dummy"  # Z: "zero length or dummy value"; Type 1 needs the dummy
+        elif action == "clean":
+            action = clean_action(vr)
+        ACTIONS[action](self, ds, tag, vr, rule, mode)
+
+    def _compound(self, code: str, tag: int, parent: int | None, present: frozenset[int]) -> str:
+        if code == "X/Z/U*":
+            # keep the reference with every UID inside remapped: references between objects stay
+            # intact (the product's promise) and a remapped UID reveals nothing
+            return "keep"
+        need = self._required(tag, parent, present)
+        if code in ("X/Z", "X/Z/D"):
+            return {"3": "remove", "2": "empty"}.get(need, "dummy")
+        if code == "X/D":
+            return "remove" if need == "3" else "dummy"
+        if code == "Z/D":
+            return "dummy" if need == "1" else "empty"
+        raise InternalError(f"unknown compound action {code}")
+
+    def _descriptor_action(self, tag: int, parent: int | None, present: frozenset[int], mode: str) -> str:
+        if mode == "dummy":
+            return "dummy"  # inside a D sequence (ContentSequence without clean-structured-content)
+        if mode == "clean" or self.plan.clean_descriptors:
+            return "clean"
+        need = self._required(tag, parent, present)
+        return {"3": "remove", "2": "empty"}.get(need, "dummy")
+
+    def _required(self, tag: int, parent: int | None, present: frozenset[int]) -> str:
+        return iod.required_type(tag, sop_class=self.sop_class, parent=parent, item_has=present)
+
+
+# --------------------------------------------------------------------------------------------
+# the public entry points
+
+
+def deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+    """De-identify ``ds`` in place per ``profile``; return what was done.
+
+    ``ds`` may carry ``file_meta`` (MediaStorageSOPInstanceUID then follows the new
+    SOPInstanceUID). With ``burned_in: quarantine`` an object whose BurnedInAnnotation is YES
+    is left unchanged and reported with ``quarantine=Reason.BURNED_IN_ANNOTATION``.
+    """
+    with warnings.catch_warnings():
+        # pydicom warns about odd values, quoting them: nothing may echo a value
+        warnings.simplefilter("ignore")
+        return _deidentify(ds, profile, pseudonymizer)
+
+
+def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+    plan = compile_plan(profile)
+    scrubber = _Scrubber(ds, plan, pseudonymizer)
+    old_ids = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
+    if profile.burned_in == "quarantine" and text_of(ds, _BURNED_IN).upper() == "YES":
+        return FileReport(scrubber.patient_code, *old_ids, quarantine=Reason.BURNED_IN_ANNOTATION)
+    if plan.may_clean:
+        scrubber.gather_subject()
+    scrubber.walk(ds, None, "normal")
+    mark_deidentified(ds, plan)
+    fix_file_meta(ds)
+    study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
+    return FileReport(scrubber.patient_code, study, series, sop, actions=scrubber.actions)
+
+
+def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> tuple[str, str, str, str]:
+    """The pseudonymous patient and the study, series and instance UIDs :func:`deidentify` will
+    give ``ds``, computed without changing it (to skip work whose output already exists)."""
+    plan = compile_plan(profile)
+    patient_id, issuer = patient_key(ds)
+    out = []
+    for tag in (_STUDY_UID, _SERIES_UID, _SOP_INSTANCE):
+        value = text_of(ds, tag)
+        action, _rule = plan.public_action(tag)
+        if action == "uid" and value:
+            value = pseudonymizer.uid(value)
+        elif action not in ("keep", KEEP_PLAIN):
+            value = ""
+        out.append(value)
+    return pseudonymizer.patient_id(patient_id, issuer), out[0], out[1], out[2]

@@ -1,0 +1,118 @@
+"""De-identification profiles: the validated, frozen model that the engine reads.
+
+A profile says which PS3.15 Annex E options apply and which rules a site adds on top of the
+standard's table. It is written in YAML (:mod:`dcmscrub.deid.profile_yaml` parses one file,
+:mod:`dcmscrub.deid.profile_load` resolves ``extends`` chains and merges them) and validated
+completely before any DICOM file is read.
+
+Schema (``version: 1``)::
+
+    version: 1                     # required
+    name: my-site                  # required: letters, digits, '-', '_', '.'
+    description: free text
+    extends: basic                 # a built-in profile name or a path relative to this file
+    options: [retain-safe-private] # Annex E options (the standard's names, hyphenated)
+    rules:                         # ordered; a later rule wins over an earlier one and the base
+      - {select: PatientName, action: pseudonym}
+      - {select: "(0019,xx0C)", creator: SIEMENS MR HEADER, action: keep}
+      - {select: InstitutionName, action: replace, value: Research Site}
+    private: {default: remove}     # or keep-safe (= the retain-safe-private option)
+    pseudonyms: {namespace: my-project, uid_root: "1.2.826.0.1.3680043.10.999", date_shift_days: 365}
+    burned_in: quarantine          # or allow
+    recipients: [age1...]          # public keys outputs are encrypted to (optional)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dcmscrub.deid.selector import Selector
+from dcmscrub.standard.vrs import DATE_VRS, TEXT_VRS
+
+PROFILE_VERSION = 1
+
+ACTIONS: tuple[str, ...] = (
+    "remove",
+    "empty",
+    "dummy",
+    "keep",
+    "clean",
+    "uid",
+    "shift",
+    "pseudonym",
+    "replace",
+)
+
+# Which value representations each action makes sense for (None: any VR). ``clean`` also walks
+# a sequence (cleaning the text inside) and may meet an element stored as UN.
+ACTION_VRS: dict[str, frozenset[str] | None] = {
+    "remove": None,
+    "empty": None,
+    "dummy": None,
+    "keep": None,
+    "clean": TEXT_VRS | DATE_VRS | {"TM", "SQ", "UN"},
+    "uid": frozenset({"UI"}),
+    "shift": DATE_VRS,
+    "pseudonym": frozenset({"LO", "PN", "SH", "UC", "LT", "ST", "UT"}),
+    "replace": None,
+}
+
+TOP_KEYS = (
+    "version",
+    "name",
+    "description",
+    "extends",
+    "options",
+    "rules",
+    "private",
+    "pseudonyms",
+    "burned_in",
+    "recipients",
+)
+RULE_KEYS = ("select", "creator", "action", "value", "note")
+PRIVATE_KEYS = ("default",)
+PRIVATE_DEFAULTS = ("remove", "keep-safe")
+PSEUDONYM_KEYS = ("namespace", "uid_root", "date_shift_days")
+BURNED_IN = ("quarantine", "allow")
+
+DEFAULT_NAMESPACE = "dcmscrub"
+DEFAULT_DATE_SHIFT_DAYS = 365
+MAX_DATE_SHIFT_DAYS = 36500
+MAX_UID_ROOT_LENGTH = 32  # leaves at least 31 digits of keyed value under a 64-character UID
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One profile rule: ``action`` (and ``value`` for replace) on what ``selector`` picks."""
+
+    selector: Selector
+    action: str
+    value: str | None
+    source: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class PseudonymSettings:
+    """Keyed pseudonym parameters: namespace (HKDF label), optional UID root, date-shift range."""
+
+    namespace: str = DEFAULT_NAMESPACE
+    uid_root: str | None = None
+    date_shift_days: int = DEFAULT_DATE_SHIFT_DAYS
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated, resolved profile (its ``extends`` chain already merged)."""
+
+    name: str
+    description: str
+    options: frozenset[str]
+    rules: tuple[Rule, ...]
+    private_default: str
+    pseudonyms: PseudonymSettings
+    burned_in: str
+    recipients: tuple[str, ...]
+    chain: tuple[str, ...]  # sources, base first
+    sha256: str  # of the bytes of every file in the chain, base first
+    declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions

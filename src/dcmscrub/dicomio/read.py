@@ -1,0 +1,202 @@
+"""Reading a DICOM file's header without loading its pixel data.
+
+:func:`read_header` parses everything before the pixel data element (and anything after it) with
+pydicom, and records where the pixel data lies, checking that the whole element is in the file;
+:mod:`dcmscrub.dicomio.write` later copies it byte for byte, so memory stays flat however large
+the file is. Deflated files are the exception: their whole dataset is one zlib stream, so it is
+read whole.
+
+pydicom's warnings are captured and never shown: they can quote element values and file names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from pydicom import config as pydicom_config
+from pydicom.dataelem import RawDataElement
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.filereader import dcmread, read_dataset
+from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+from dcmscrub.outcomes import FileProblem, Reason
+
+_ITEM, _SEQ_DELIM = 0xFFFEE000, 0xFFFEE0DD
+LONG_VRS = frozenset(
+    {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"UC", b"UN", b"UR", b"UT", b"SV", b"UV"}
+)
+_DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+
+
+@dataclass
+class Header:
+    """A parsed input: the dataset without its pixel data, and where the pixel data lies."""
+
+    ds: Dataset
+    implicit_vr: bool
+    little_endian: bool
+    deflated: bool
+    pixel_start: int | None  # offset of the pixel data element's tag, None if there is none
+    pixel_end: int | None  # offset just past it
+
+
+@contextlib.contextmanager
+def quiet_pydicom() -> Iterator[list[warnings.WarningMessage]]:
+    """Silence pydicom (warnings and value validation) and collect its warnings."""
+    saved = (pydicom_config.settings.reading_validation_mode, pydicom_config.settings.writing_validation_mode)
+    pydicom_config.settings.reading_validation_mode = pydicom_config.IGNORE
+    pydicom_config.settings.writing_validation_mode = pydicom_config.IGNORE
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield caught
+    finally:
+        pydicom_config.settings.reading_validation_mode = saved[0]
+        pydicom_config.settings.writing_validation_mode = saved[1]
+
+
+def _truncated(caught: list[warnings.WarningMessage]) -> bool:
+    return any("end of file" in str(w.message).lower() for w in caught)
+
+
+def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
+    """Parse ``fh`` (a seekable binary file of ``size`` bytes) up to its pixel data.
+
+    Raises :class:`FileProblem` (``truncated``, ``corrupt``, ``dicomdir``, ``not_dicom``).
+    """
+    fh.seek(0)
+    with quiet_pydicom() as caught:
+        try:
+            ds = dcmread(fh, stop_before_pixels=True, force=kind == "raw")
+        except InvalidDicomError:
+            raise FileProblem(Reason.NOT_DICOM) from None
+        except (EOFError, struct.error):
+            raise FileProblem(Reason.TRUNCATED) from None
+        except Exception:
+            raise FileProblem(Reason.CORRUPT) from None
+        meta = getattr(ds, "file_meta", None)
+        deflated = (
+            meta is not None and str(meta.get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian
+        )
+        if _truncated(caught) or (not deflated and _short_element(ds, fh.tell(), size)):
+            raise FileProblem(Reason.TRUNCATED)
+    if not ds._dict:
+        # a DICM prefix with no data set after it (or a cut inside the file meta): the file ends
+        # before its data set begins
+        raise FileProblem(Reason.NOT_DICOM if kind == "raw" else Reason.TRUNCATED)
+    if meta is not None and str(meta.get("MediaStorageSOPClassUID", "")) == _DICOMDIR_CLASS:
+        raise FileProblem(Reason.DICOMDIR)
+    if kind == "raw" and not _looks_like_dataset(ds):
+        raise FileProblem(Reason.NOT_DICOM)
+    implicit = bool(ds.original_encoding[0])
+    little = bool(ds.original_encoding[1])
+    pixel_start = fh.tell() if not deflated and fh.tell() < size else None
+    header = Header(ds, implicit, little, deflated, pixel_start, None)
+    if deflated:
+        _read_whole(fh, header)
+    elif pixel_start is not None:
+        header.pixel_end = _skip_element(fh, pixel_start, size, implicit, little)
+        if header.pixel_end < size:
+            _read_trailing(fh, header, size)
+    return header
+
+
+def _short_element(ds: Dataset, stopped_at: int, size: int) -> bool:
+    """True if an element's value is shorter than its length says, or bytes after the last
+    element were left unparsed (pydicom stops silently at a cut-off element)."""
+    last_end = 0
+    for raw in ds._dict.values():
+        if not isinstance(raw, RawDataElement) or raw.length == 0xFFFFFFFF:
+            last_end = -1 if not isinstance(raw, RawDataElement) else last_end
+            continue
+        if raw.value is not None and len(raw.value) != raw.length:
+            return True
+        last_end = max(last_end, raw.value_tell + raw.length)
+    at_pixels = stopped_at < size
+    # last_end is -1 when the last element had an undefined length: its end is not known here
+    return not at_pixels and 0 < last_end < size
+
+
+def _looks_like_dataset(ds: Dataset) -> bool:
+    # a raw file must at least name its SOP class and instance to be taken for DICOM
+    return "SOPClassUID" in ds and "SOPInstanceUID" in ds
+
+
+def _read_whole(fh: BinaryIO, header: Header) -> None:
+    fh.seek(0)
+    with quiet_pydicom() as caught:
+        try:
+            header.ds = dcmread(fh, force=True)
+        except Exception:
+            raise FileProblem(Reason.CORRUPT) from None
+        if _truncated(caught):
+            raise FileProblem(Reason.TRUNCATED)
+
+
+def _read_trailing(fh: BinaryIO, header: Header, size: int) -> None:
+    """Parse elements after the pixel data (padding, signatures) into the header dataset."""
+    assert header.pixel_end is not None
+    fh.seek(header.pixel_end)
+    with quiet_pydicom() as caught:
+        try:
+            tail = read_dataset(fh, header.implicit_vr, header.little_endian)
+        except Exception:
+            raise FileProblem(Reason.CORRUPT) from None
+        if _truncated(caught):
+            raise FileProblem(Reason.TRUNCATED)
+    for tag in tail._dict:
+        header.ds._dict[tag] = tail._dict[tag]
+
+
+def _skip_element(fh: BinaryIO, start: int, size: int, implicit: bool, little: bool) -> int:
+    """Return the offset just past the element at ``start`` (the pixel data), checking that the
+    whole element, with every fragment of encapsulated data, is in the file."""
+    e = "<" if little else ">"
+    fh.seek(start)
+    head = fh.read(12)
+    if len(head) < 8:
+        raise FileProblem(Reason.TRUNCATED)
+    vr = head[4:6]
+    if not implicit and not (len(vr) == 2 and 0x41 <= vr[0] <= 0x5A and 0x41 <= vr[1] <= 0x5A):
+        implicit = True  # an implicit element in an explicit file: pydicom reads these too
+    if implicit:
+        length = struct.unpack_from(e + "L", head, 4)[0]
+        value_at = start + 8
+    elif head[4:6] in LONG_VRS:
+        if len(head) < 12:
+            raise FileProblem(Reason.TRUNCATED)
+        length = struct.unpack_from(e + "L", head, 8)[0]
+        value_at = start + 12
+    else:
+        length = struct.unpack_from(e + "H", head, 6)[0]
+        value_at = start + 8
+    if length != 0xFFFFFFFF:
+        end = value_at + length
+        if end > size:
+            raise FileProblem(Reason.TRUNCATED)
+        return int(end)
+    return _skip_items(fh, value_at, size, e)
+
+
+def _skip_items(fh: BinaryIO, pos: int, size: int, e: str) -> int:
+    while True:
+        fh.seek(pos)
+        head = fh.read(8)
+        if len(head) < 8:
+            raise FileProblem(Reason.TRUNCATED)
+        group, elem, length = struct.unpack(e + "HHL", head)
+        tag = (group << 16) | elem
+        pos += 8
+        if tag == _SEQ_DELIM:
+            return pos
+        if tag != _ITEM or length == 0xFFFFFFFF:
+            raise FileProblem(Reason.CORRUPT)
+        pos += length
+        if pos > size:
+            raise FileProblem(Reason.TRUNCATED)

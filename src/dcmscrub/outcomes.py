@@ -1,0 +1,117 @@
+"""What happened to one input, as fixed codes: an :class:`Outcome` and, for problems, a :class:`Reason`.
+
+These codes are the vocabulary shared by every stage that reports on a file (reading, the engine,
+the worker, the batch commit, decrypt), by the audit log's ``file`` records, by ``log verify`` and by
+the console, which shows :attr:`Reason.text` to people. A code never carries a value from a file.
+Once written into an audit log, a code never changes meaning.
+
+This module imports nothing from dcmscrub.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What became of one input."""
+
+    WRITTEN = "written"  # de-identified (or decrypted) and given its final name
+    EXISTS = "exists"  # its output was already there (a rerun); nothing written
+    QUARANTINED = "quarantined"  # read, but not released: a stage could not clear it
+    SKIPPED = "skipped"  # not processed, by policy (not DICOM, DICOMDIR, a duplicate, ...)
+    FAILED = "failed"  # could not be processed (damaged, unreadable, a write error, ...)
+
+    @property
+    def is_problem(self) -> bool:
+        """Failed and quarantined inputs make a run partial (exit 3); skipped ones do not."""
+        return self in (Outcome.FAILED, Outcome.QUARANTINED)
+
+
+class Reason(StrEnum):
+    """Why an input was skipped, quarantined or failed. :attr:`text` is for people."""
+
+    # skipped by policy
+    EMPTY = "empty"
+    NOT_DICOM = "not_dicom"
+    DICOMDIR = "dicomdir"
+    SYMLINK_OUTSIDE = "symlink_outside"
+    NOT_A_FILE = "not_a_file"
+    LOOP = "loop"
+    DUPLICATE_SOP_INSTANCE = "duplicate_sop_instance"
+    # quarantined: read, but not released
+    BURNED_IN_ANNOTATION = "burned_in_annotation"
+    # failed
+    UNREADABLE = "unreadable"
+    TRUNCATED = "truncated"
+    CORRUPT = "corrupt"
+    NO_SOP_INSTANCE_UID = "no_sop_instance_uid"
+    BAD_UID = "bad_uid"
+    DISK_FULL = "disk_full"
+    WRITE_DENIED = "write_denied"
+    IO_ERROR = "io_error"
+    INTERNAL = "internal"
+    WORKER_DIED = "worker_died"
+    NOT_LOGGED = "not_logged"
+    DECRYPT_FAILED = "decrypt_failed"
+
+    @property
+    def text(self) -> str:
+        """A few words for people (the console's problem lines and summaries)."""
+        return _TEXT[self]
+
+    @property
+    def outcome(self) -> Outcome:
+        """The outcome this reason belongs to when a stage reports it."""
+        if self in _SKIPS:
+            return Outcome.SKIPPED
+        if self in _QUARANTINES:
+            return Outcome.QUARANTINED
+        return Outcome.FAILED
+
+
+_SKIPS = frozenset(
+    {
+        Reason.EMPTY,
+        Reason.NOT_DICOM,
+        Reason.DICOMDIR,
+        Reason.SYMLINK_OUTSIDE,
+        Reason.NOT_A_FILE,
+        Reason.LOOP,
+        Reason.DUPLICATE_SOP_INSTANCE,
+    }
+)
+_QUARANTINES = frozenset({Reason.BURNED_IN_ANNOTATION})
+
+_TEXT: dict[Reason, str] = {
+    Reason.EMPTY: "empty file",
+    Reason.NOT_DICOM: "not DICOM",
+    Reason.DICOMDIR: "DICOMDIR (holds names and IDs; not copied)",
+    Reason.SYMLINK_OUTSIDE: "symlink leaving the input tree",
+    Reason.NOT_A_FILE: "not a regular file",
+    Reason.LOOP: "folder loop",
+    Reason.DUPLICATE_SOP_INSTANCE: "another input has the same SOP Instance UID (the first one was written)",
+    Reason.BURNED_IN_ANNOTATION: "burned-in annotation (quarantined: no output)",
+    Reason.UNREADABLE: "unreadable",
+    Reason.TRUNCATED: "truncated",
+    Reason.CORRUPT: "damaged or not parseable",
+    Reason.NO_SOP_INSTANCE_UID: "no SOP Instance UID",
+    Reason.BAD_UID: "malformed UID",
+    Reason.DISK_FULL: "disk full",
+    Reason.WRITE_DENIED: "output not writable",
+    Reason.IO_ERROR: "I/O error",
+    Reason.INTERNAL: "internal error (a bug; run with --debug)",
+    Reason.WORKER_DIED: "worker process died (out of memory?)",
+    Reason.NOT_LOGGED: "output taken back: its audit record could not be written",
+    Reason.DECRYPT_FAILED: "cannot decrypt: wrong key or damaged file",
+}
+
+
+class FileProblem(Exception):
+    """Why one input cannot be handled, raised by any stage and turned into that file's outcome
+    by the worker (never a :class:`~dcmscrub.errors.DcmscrubError`: one bad file never stops a
+    batch). ``reason`` is a fixed code, never a value from the file."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason

@@ -1,0 +1,75 @@
+"""The built-in profiles (YAML files in this package) and the loading of profiles by name or path.
+
+This is where profile files are read; :mod:`dcmscrub.deid.profile_load` parses, resolves and checks
+them without touching a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from dcmscrub.deid.profile import Profile
+from dcmscrub.deid.profile_load import ProfileSource, resolve_profile
+from dcmscrub.deid.profile_load import check_profiles as _check
+from dcmscrub.errors import ProfileProblem
+
+__all__ = ["check_profiles", "list_builtin_profiles", "load_profile", "looks_like_path", "read_source"]
+
+_BUILTIN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def list_builtin_profiles() -> list[tuple[str, str]]:
+    """``(name, description)`` of every built-in profile, sorted by name."""
+    out = []
+    for entry in resources.files(__name__).iterdir():
+        if entry.name.endswith(".yaml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            out.append((entry.name[: -len(".yaml")], str(data.get("description", "")).strip()))
+    return sorted(out)
+
+
+def looks_like_path(ref: str) -> bool:
+    """True when a profile reference names a file rather than a built-in profile."""
+    return "/" in ref or ref.endswith((".yaml", ".yml")) or ref.startswith(".")
+
+
+def read_source(ref: str, folder: str | None) -> ProfileSource | None:
+    """The profile ``ref`` names: a file (relative to ``folder``, the folder of the profile that
+    names it) or a built-in profile; None when there is none."""
+    if looks_like_path(ref):
+        path = Path(ref)
+        if not path.is_absolute() and folder is not None:
+            path = Path(folder) / path
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        return ProfileSource(str(path), raw, str(path.parent))
+    if not _BUILTIN_NAME_RE.match(ref):
+        return None
+    entry = resources.files(__name__) / f"{ref}.yaml"
+    if not entry.is_file():
+        return None
+    return ProfileSource(f"builtin:{ref}", entry.read_bytes(), None)
+
+
+def _builtin_hint() -> str:
+    return "built-in profiles: " + ", ".join(n for n, _ in list_builtin_profiles())
+
+
+def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
+    """Load, validate and resolve a profile by built-in name or path, plus ``-O`` options.
+
+    Raises :class:`~dcmscrub.errors.ProfileError` listing every problem found in the whole chain.
+    """
+    return resolve_profile(ref, read_source, _builtin_hint, extra_options)
+
+
+def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
+    """Validate each profile (``profile check``); return every problem of every file."""
+    return _check(refs, read_source, _builtin_hint)

@@ -1,0 +1,166 @@
+"""What Table E.1-1 leaves to the implementer: attributes outside the table that are free text,
+instance UIDs or dates, and the text elements of overlays and curves.
+
+PS3.15 E.1.1 asks that text people type be "treated like the descriptors" wherever it appears,
+and that UIDs and dates be handled consistently; the table lists only some of them.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pydicom.datadict import dictionary_VR, keyword_dict
+
+from dcmscrub.standard.annex_e import load_table
+
+
+def _tags(*keywords: str) -> frozenset[int]:
+    return frozenset(keyword_dict[k] for k in keywords)
+
+
+# Free text outside Table E.1-1 that people type (E.1.1 asks to treat such text like the
+# table's descriptors): removed by the Basic Profile, cleaned with clean-descriptors. TextValue
+# is here because the table handles it only through ContentSequence.
+EXTRA_DESCRIPTORS: frozenset[int] = _tags(
+    "TextValue",
+    "ErrorComment",
+    "InventoryInstanceDescription",
+    "TransactionStatusComment",
+    "StrainAdditionalInformation",
+    "StrainDescription",
+    "GeneticModificationsDescription",
+    "MaterialNotes",
+    "IndicationDescription",
+    "CalibrationNotes",
+    "PulserNotes",
+    "ReceiverNotes",
+    "PreAmplifierNotes",
+    "ProbeDriveNotes",
+    "InterventionDescription",
+    "DetectorDescription",
+    "ExposureControlModeDescription",
+    "InstructionDescription",
+    "InstructionPerformanceComment",
+    "CalculationComment",
+    "CommentsOnPatientPerformanceOfVisualField",
+    "PartialViewDescription",
+    "MaskOperationExplanation",
+    "CommentsOnTheScheduledProcedureStep",
+    "SpecimenDescriptionTrial",
+    "DocumentTitle",
+    "ApprovalStatusFurtherDescription",
+    "AssertionComments",
+    "SegmentDescription",
+    "SegmentLabel",
+    "SurfaceComments",
+    "TrackSetDescription",
+    "TrackSetLabel",
+    "InformationSummary",
+    "GraphicGroupDescription",
+    "FiducialDescription",
+    "ProcedureStepProgressDescription",
+    "ReasonForCancellation",
+    "AssessmentSummaryDescription",
+    "ObservationDescription",
+    "SOPAuthorizationComment",
+    "MediaDisposition",
+    "RTImageDescription",
+    "RTImageLabel",
+    "RTImageName",
+    "MeasuredDoseDescription",
+    "OverrideReason",
+    "CalculatedDoseReferenceDescription",
+    "TreatmentStatusComment",
+    "SetupReferenceDescription",
+    "SetupImageComment",
+    "TreatmentTerminationDescription",
+    "SecondaryReviewerName",
+    "EvaluatorName",
+    "DocumentAuthorTrial",
+    "ContactDisplayName",
+    "SystemStatusComment",
+    "TestResultComment",
+    "PerformedProcedureTypeDescription",
+    "CompletionFlagDescription",
+    "SubstanceAdministrationNotes",
+    "GraphicLayerDescription",
+    "ContentDescription",
+    "GraphicGroupLabel",
+    "HangingProtocolName",
+    "HangingProtocolDescription",
+    "HangingProtocolUserGroupName",
+    "ImageSetLabel",
+    "DisplaySetLabel",
+    "WorklistLabel",
+    "ProcedureStepLabel",
+    "DataSetName",
+    "DataSetDescription",
+    "FilmSessionLabel",
+    "DoseComment",
+    "FrameOfReferenceTransformationComment",
+    "PatientSetupLabel",
+    "InstructionText",
+    "PotentialReasonsForProcedure",
+    "AssessmentLabel",
+    "FrameOfInterestDescription",
+    "ReferenceLocationDescription",
+    "ReferenceLocationLabel",
+    "ProtocolPlanningInformation",
+    "ProtocolDesignRationale",
+    "ProtocolElementCharacteristicsSummary",
+    "ProtocolElementPurpose",
+    "DimensionDescriptionLabel",
+    "FrameLabel",
+)
+
+# Words that mark an attribute outside the table as text people type (E.1.1: "descriptors").
+FREE_TEXT_WORDS = ("Description", "Comment", "Label", "Text", "Note", "Remark", "Explanation", "Reason")
+FREE_TEXT_VRS = frozenset({"LO", "LT", "ST", "UT", "SH", "UC"})
+
+
+@functools.cache
+def free_text_tags() -> frozenset[int]:
+    """Public attributes outside Table E.1-1 that hold typed text: the curated list above, every
+    person name (PN), and every LO/LT/ST/UT/SH/UC attribute whose keyword says description,
+    comment, label, text, note, remark, explanation or reason."""
+    listed = set(load_table().by_tag)
+    found = set(EXTRA_DESCRIPTORS)
+    for keyword, tag in keyword_dict.items():
+        if tag in listed or (tag >> 16) in (0x0000, 0x0002):
+            continue
+        vr = dictionary_VR(tag)
+        if vr == "PN" or (vr in FREE_TEXT_VRS and any(w in keyword for w in FREE_TEXT_WORDS)):
+            found.add(tag)
+    return frozenset(found)
+
+
+# Free text of overlays and curves (repeating groups): the same treatment, and also cleaned
+# (rather than removed) with clean-graphics. Keys are the element number inside the group.
+OVERLAY_TEXT_ELEMENTS = frozenset({0x0022, 0x0045, 0x1500, 0x4000})  # description, subtype, label, comments
+CURVE_TEXT_ELEMENTS = frozenset({0x0022, 0x0030, 0x0040, 0x0106, 0x200E, 0x2500})  # description ... label
+
+# Instance UIDs outside Table E.1-1: remapped like the table's U rows so that references to
+# the instances, frames of reference and concatenations they name stay consistent.
+EXTRA_UIDS: frozenset[int] = _tags(
+    "MultiFrameSourceSOPInstanceUID",
+    "SOPInstanceUIDOfConcatenationSource",
+    "TargetFrameOfReferenceUID",
+    "VolumeFrameOfReferenceUID",
+    "TableFrameOfReferenceUID",
+    "ReferencedColorPaletteInstanceUID",
+    "AssertionUID",
+    "ReferencedAssertionUID",
+    "ModelGroupUID",
+    "ReferencedFiducialUID",
+    "VolumetricPresentationInputSetUID",
+    "TableTopPositionAlignmentUID",
+    "EquipmentFrameOfReferenceUID",
+    "RTVCommunicationSOPInstanceUID",
+    "PrivateRecordUID",
+    "FindingsGroupUIDTrial",
+    "ReferencedFindingsGroupUIDTrial",
+    "RadiopharmaceuticalAdministrationEventUID",
+)
+
+# Dates and date-times outside the table follow the date rules (removed, kept or shifted).
+DATE_VRS = frozenset({"DA", "DT"})

@@ -1,0 +1,117 @@
+"""The benchmark scripts run and compute what they report (tiny sizes: correctness, not speed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pydicom
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_ceiling_workload_really_de_identifies() -> None:
+    ceiling = _load("bench_parallel_ceiling")
+    sample = ceiling.default_file()
+    data = sample.read_bytes()
+    before = pydicom.dcmread(sample)
+    profile, pseudonymizer = ceiling.make_engine()
+    written = ceiling.scrub_in_memory(data, profile, pseudonymizer)
+    after = pydicom.dcmread(io.BytesIO(written))
+    assert str(before.PatientName)
+    assert str(after.PatientName) != str(before.PatientName)
+    assert after.SOPInstanceUID != before.SOPInstanceUID
+    assert after.PixelData == before.PixelData
+
+
+def test_the_ceiling_reports_one_ratio_per_pair() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_parallel_ceiling.py"), "--pairs", "2", "--seconds", "0.05"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["pairs"] == 2 and summary["iterations"] >= 1
+    assert len(summary["ratio"]) == len(summary["one_s"]) == len(summary["two_s"]) == 2
+    for ratio, one, two in zip(summary["ratio"], summary["one_s"], summary["two_s"], strict=True):
+        assert ratio == pytest.approx(2 * one / two)
+    assert summary["ratio_median"] == pytest.approx(statistics.median(summary["ratio"]))
+    assert "pair 1: one" in proc.stderr
+
+
+def test_the_two_processes_of_the_ceiling_run_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ceiling = _load("bench_parallel_ceiling")
+
+    def work(data: bytes, iterations: int, engine: object) -> None:
+        began = time.time()
+        time.sleep(0.3)
+        (tmp_path / str(os.getpid())).write_text(f"{began} {time.time()}")
+
+    monkeypatch.setattr(ceiling, "_work", work)
+    ceiling._timed(b"", 1, 2)
+    spans = [tuple(map(float, f.read_text().split())) for f in tmp_path.iterdir()]
+    assert len(spans) == 2
+    (a0, a1), (b0, b1) = spans
+    assert a0 < b1 and b0 < a1  # the two spans overlap: released together, not one after the other
+
+
+def test_bench_startup_times_scrub_processes() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_startup.py"), "--runs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("2 runs: wall median ")
+
+
+def _bench_args(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(BENCH / "run_peers.sh"), "bench-args", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_bench_mode_pauses_65_seconds_between_runs_unless_told_otherwise() -> None:
+    # a short pause charges the previous tool's deletes to the next tool (docs/benchmarks.md)
+    assert _bench_args().stdout.split() == ["--runs", "3", "--settle", "65"]
+    assert _bench_args("--runs", "5", "--settle", "10").stdout.split() == ["--runs", "5", "--settle", "10"]
+    assert _bench_args("--settle=7", "--timeout", "9").stdout.split() == [
+        "--runs",
+        "3",
+        "--settle",
+        "7",
+        "--timeout",
+        "9",
+    ]
+    missing = _bench_args("--settle")
+    assert missing.returncode != 0
+    assert "--settle needs a value" in missing.stderr
