@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 from dcmscrub import Profile, Pseudonymizer, deidentify, load_profile
+from dcmscrub.deid.engine import output_ids
 from dcmscrub.dicomio.read import quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
-from dcmscrub.deid.engine import output_ids
 
 REPO = Path(__file__).resolve().parents[1]
 

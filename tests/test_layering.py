@@ -119,9 +119,9 @@ def internals_problems(name: str, tree: ast.AST) -> list[str]:
     problems = []
     own = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef | ast.FunctionDef)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pydicom"):
-            if any(part.startswith("_") for part in node.module.split(".")):
-                problems.append(f"{name} imports {node.module}")
+        module = node.module if isinstance(node, ast.ImportFrom) else None
+        if module and module.startswith("pydicom") and any(p.startswith("_") for p in module.split(".")):
+            problems.append(f"{name} imports {module}")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
             base = node.value
             if isinstance(base, ast.Name) and (base.id in ("self", "cls") or base.id in own):
@@ -138,10 +138,10 @@ def error_classes() -> set[str]:
     while changed:
         changed = False
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.name not in found:
-                if any(isinstance(b, ast.Name) and b.id in found for b in node.bases):
-                    found.add(node.name)
-                    changed = True
+            is_new = isinstance(node, ast.ClassDef) and node.name not in found
+            if is_new and any(isinstance(b, ast.Name) and b.id in found for b in node.bases):  # type: ignore[union-attr]
+                found.add(node.name)  # type: ignore[union-attr]
+                changed = True
     return found
 
 
@@ -224,7 +224,9 @@ def test_library_modules_do_not_print() -> None:
         if stage_of(name) == "cli" or name == "__main__":
             continue
         tree = ast.parse(path.read_text())
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"]
+        calls = [
+            n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"
+        ]
         assert not calls, name
 
 
@@ -262,7 +264,9 @@ def test_the_internals_rule_bites() -> None:
     assert internals_problems("deid.engine", parse("x = ds._dict")) != []
     assert internals_problems("deid.engine", parse("from pydicom._dicom_dict import DicomDictionary")) != []
     assert internals_problems("dicomio.elements", parse("x = ds._dict")) == []
-    assert internals_problems("deid.engine", parse("class A:\n    def f(self):\n        return self._x")) == []
+    assert (
+        internals_problems("deid.engine", parse("class A:\n    def f(self):\n        return self._x")) == []
+    )
 
 
 def test_the_rewrap_rule_bites() -> None:

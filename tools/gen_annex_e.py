@@ -88,7 +88,7 @@ def render(annex: dict[str, Any], cid: dict[str, Any]) -> str:
         f"# Source: {header['source']}",
         f"# {cid['acknowledgement']}; PS3.15 excerpt (c) NEMA.",
         "# Action codes: X remove, Z zero length, D dummy, K keep, C clean, U new UID; compound codes",
-        "# (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are resolved by the engine per object (src/dcmscrub/deid/engine.py).",
+        "# (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are resolved by the engine per object (deid/engine.py).",
         "# Tags: 8 hex digits; x = any hex digit of a repeating group; ggggeeee = all private elements.",
         "version: 1",
         "edition: 2024b",

@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 
 import dcmscrub
 from dcmscrub.audit import line as audit_line
-from dcmscrub.audit import log as audit_log
 from dcmscrub.audit import operator as audit_operator
 from dcmscrub.audit import placement as audit_placement
 from dcmscrub.audit.line import (

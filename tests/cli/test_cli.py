@@ -13,9 +13,9 @@ import pytest
 
 from conftest import SAMPLE, dcm_files
 from dcmscrub import cli
+from dcmscrub.batch.outtree import OutputTree
 from dcmscrub.cli import app as cli_app
 from dcmscrub.cli import scrub as cli_scrub
-from dcmscrub.batch.outtree import OutputTree
 
 LINKAGE = "--linkage-key"
 

@@ -8,8 +8,8 @@ import re
 from rich.console import Console
 
 from dcmscrub.batch.worker import FileResult
-from dcmscrub.outcomes import Outcome, Reason
 from dcmscrub.cli.console import run_progress
+from dcmscrub.outcomes import Outcome, Reason
 
 
 def _console(terminal: bool) -> tuple[Console, io.StringIO]:

@@ -133,7 +133,7 @@ def _readable_copy(source: Path, folder: Path) -> Path:
     """The same data set in a form dciodvfy reads, for the inputs it cannot (a deflated data set,
     a command group): inflated, without group 0000, explicit VR little endian."""
     ds = pydicom.dcmread(source, force=True)
-    for tag in [t for t in ds.keys() if t.group == 0x0000]:
+    for tag in [t for t in ds if t.group == 0x0000]:
         del ds[tag]
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     copy = folder / f"{len(list(folder.iterdir()))}.dcm"
@@ -171,6 +171,8 @@ def test_corpus_output_adds_no_dciodvfy_error(
 
 
 @pytest.mark.parametrize("profile", BUILTIN_PROFILES)
-def test_ethics_committee_name_condition(dv_corpus_runs: dict[str, Run], profile: str, tmp_path: Path) -> None:
+def test_ethics_committee_name_condition(
+    dv_corpus_runs: dict[str, Run], profile: str, tmp_path: Path
+) -> None:
     source, out = _corpus_case(dv_corpus_runs, profile, "top_level/explicit_le.dcm", tmp_path)
     assert not _new_errors(source, out) & KNOWN_UNSURE

@@ -25,7 +25,9 @@ def run_suite(folder: Path, ci: bool) -> subprocess.CompletedProcess[str]:
 def test_a_skipped_test_fails_the_run_only_under_ci(tmp_path: Path) -> None:
     shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_one.py").write_text(
-        "import pytest\n\ndef test_skips():\n    pytest.skip('no oracle here')\n\ndef test_passes():\n    pass\n"
+        "import pytest\n\n"
+        "def test_skips():\n    pytest.skip('no oracle here')\n\n"
+        "def test_passes():\n    pass\n"
     )
     assert run_suite(tmp_path, ci=False).returncode == 0
     under_ci = run_suite(tmp_path, ci=True)

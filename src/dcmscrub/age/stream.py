@@ -175,7 +175,7 @@ class AgeWriter(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def seek(self, offset: int, whence: int = 0, /) -> int:
+    def seek(self, _offset: int, _whence: int = 0, /) -> int:
         raise io.UnsupportedOperation("an age stream cannot seek")
 
     def tell(self) -> int:

@@ -84,7 +84,7 @@ class X25519Identity:
     def __repr__(self) -> str:
         return f"X25519Identity(recipient={str(self.recipient)!r})"
 
-    def unwrap_file_key(self, stanza: Stanza, max_scrypt_log_n: int) -> bytes | None:
+    def unwrap_file_key(self, stanza: Stanza, _max_scrypt_log_n: int) -> bytes | None:
         if stanza.type != "X25519":
             return None
         share = b64decode(stanza.args[0].encode("ascii"), "X25519 share")

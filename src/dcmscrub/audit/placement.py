@@ -62,6 +62,28 @@ CAUSES: Final[dict[int, tuple[str, str]]] = {
 def check_log_placement(path: Path) -> None:
     """Create the folder (0700) and file (0600) if missing; refuse a log that others could swap
     or rewrite, or that lives on a network file system. Raises :class:`AuditWriteError`."""
+    _check_folder(path)
+    _check_file(path)
+    try:
+        fd = os.open(path, _CHECK_FLAGS, 0o600)
+    except OSError as exc:
+        cause, hint = CAUSES.get(exc.errno or 0, ("it cannot be opened for appending", GENERIC_HINT))
+        raise _error(path, cause, hint, errno_name(exc)) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _error(path, "it is not a regular file", "set DCMSCRUB_LOG to a regular file")
+    finally:
+        os.close(fd)
+    if _filesystem_type(path) in _NETWORK_FS:
+        raise _error(
+            path,
+            "it is on a network file system, where file locks are unreliable",
+            "keep the log on a local disk and ship its lines to syslog or a SIEM",
+        )
+
+
+def _check_folder(path: Path) -> None:
+    """The log's folder exists (made 0700), is ours or root's, and others cannot write to it."""
     folder = path.parent
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -80,41 +102,24 @@ def check_log_placement(path: Path) -> None:
             "its folder is group- or world-writable, so others could replace the log",
             f"run: chmod go-w {folder}",
         )
+
+
+def _check_file(path: Path) -> None:
+    """An existing log is a regular file (not a link), ours or root's, not writable by others."""
     try:
         lst = os.lstat(path)
     except FileNotFoundError:
-        lst = None
+        return
     except OSError as exc:
         raise _error(path, "it cannot be inspected", GENERIC_HINT, errno_name(exc)) from exc
-    if lst is not None:
-        if stat.S_ISLNK(lst.st_mode):
-            raise _error(path, "it is a symbolic link", CAUSES[errno.ELOOP][1])
-        if not stat.S_ISREG(lst.st_mode):
-            raise _error(path, "it is not a regular file", "set DCMSCRUB_LOG to a regular file")
-        if lst.st_uid not in (mine, 0):
-            raise _error(path, "it belongs to another user", "use a log you own, or set DCMSCRUB_LOG")
-        if lst.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            raise _error(path, "it is group- or world-writable", f"run: chmod 600 {path}")
-    try:
-        fd = os.open(path, _CHECK_FLAGS, 0o600)
-    except OSError as exc:
-        cause, hint = CAUSES.get(exc.errno or 0, ("it cannot be opened for appending", GENERIC_HINT))
-        raise _error(path, cause, hint, errno_name(exc)) from exc
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _error(path, "it is not a regular file", "set DCMSCRUB_LOG to a regular file")
-    finally:
-        os.close(fd)
-    fs_type = _filesystem_type(path)
-    if fs_type in _NETWORK_FS:
-        raise _error(
-            path,
-            "it is on a network file system, where file locks are unreliable",
-            "keep the log on a local disk and ship its lines to syslog or a SIEM",
-        )
-
-
-# -- appending
+    if stat.S_ISLNK(lst.st_mode):
+        raise _error(path, "it is a symbolic link", CAUSES[errno.ELOOP][1])
+    if not stat.S_ISREG(lst.st_mode):
+        raise _error(path, "it is not a regular file", "set DCMSCRUB_LOG to a regular file")
+    if lst.st_uid not in (os.geteuid(), 0):
+        raise _error(path, "it belongs to another user", "use a log you own, or set DCMSCRUB_LOG")
+    if lst.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise _error(path, "it is group- or world-writable", f"run: chmod 600 {path}")
 
 
 def _error(path: Path, problem: str, hint: str, detail: str | None = None) -> AuditWriteError:

@@ -50,6 +50,7 @@ class CommitBatch:
         out: Path,
         overwrite: bool,
         audit: AuditLog | None,
+        *,
         run_id: str,
         stop: Stop,
         mark: RunMark,

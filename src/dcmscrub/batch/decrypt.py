@@ -63,7 +63,9 @@ def decrypt_tree(
         )
     mark = hold_mark(audit, run_id)
     try:
-        return _decrypt_logged(inputs, out, identities, overwrite, audit, run_id, mark, on_failure)
+        return _decrypt_logged(
+            inputs, out, identities, overwrite, audit=audit, run_id=run_id, mark=mark, on_failure=on_failure
+        )
     finally:
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
 
@@ -73,6 +75,7 @@ def _decrypt_logged(
     out: Path,
     identities: Sequence[Identity],
     overwrite: bool,
+    *,
     audit: AuditLog | None,
     run_id: str,
     mark: RunMark,

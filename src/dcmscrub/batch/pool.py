@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -96,61 +96,91 @@ def run_all(
     yield from _run_pool(work, settings, jobs, stop)
 
 
-def _run_pool(
-    work: list[tuple[int, InputFile]], settings: WorkerSettings, jobs: int, stop: Stop
-) -> Iterator[FileResult]:
+Task = list[tuple[int, InputFile]]
+
+
+class _Feed:
+    """The work still to hand out: chunks in input order, then the suspects (files that were in
+    flight when a worker died), each retried alone."""
+
+    def __init__(self, work: Task) -> None:
+        self._todo = _chunks(work)
+        self._exhausted = False
+        self._suspects: Task = []
+
+    def next(self, *, busy: bool) -> tuple[Task, bool] | None:
+        """The next task and whether it runs alone; None when there is none to start now."""
+        if self._suspects:
+            if busy:
+                return None  # a suspect runs alone: if it breaks the pool, it is the cause
+            return [self._suspects.pop(0)], True
+        nxt = None if self._exhausted else next(self._todo, None)
+        if nxt is None:
+            self._exhausted = True
+            return None
+        return nxt, False
+
+    def suspect(self, task: Task) -> None:
+        """Files that were in flight when the pool broke: retried alone, in input order."""
+        self._suspects.extend(task)
+        self._suspects.sort(key=lambda entry: entry[0])
+
+    @property
+    def done(self) -> bool:
+        return self._exhausted and not self._suspects
+
+
+def _run_pool(work: Task, settings: WorkerSettings, jobs: int, stop: Stop) -> Iterator[FileResult]:
     """Hand files to ``jobs`` worker processes, a few each at a time, so that a stop leaves
     little in flight. A worker that dies (the OOM killer, a crash) breaks the pool: the files that
     were in flight are then retried one at a time in a fresh pool, so that only the file that
     kills a worker again fails (``worker_died``)."""
     ctx = multiprocessing.get_context("fork")
-    window = jobs * 3  # queued chunks keep workers busy while the parent syncs and logs a batch
-    todo = _chunks(work)
-    exhausted = False
-    suspects: list[tuple[int, InputFile]] = []
+    feed = _Feed(work)
     while True:
         executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
-        pending: dict[Future[list[FileResult]], tuple[list[tuple[int, InputFile]], bool]] = {}
-        broken = False
-        try:
-            while True:
-                while not stop.requested and len(pending) < window:
-                    if suspects:
-                        if pending:
-                            break  # a suspect runs alone: if it breaks the pool, it is the cause
-                        task, alone = [suspects.pop(0)], True
-                    else:
-                        nxt = None if exhausted else next(todo, None)
-                        if nxt is None:
-                            exhausted = True
-                            break
-                        task, alone = nxt, False
-                    pending[executor.submit(_work, task)] = (task, alone)
-                if not pending:
-                    break
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    task, alone = pending.pop(fut)
-                    try:
-                        yield from fut.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        if alone:
-                            yield from _died(task)
-                        else:
-                            suspects.extend(task)
-                if broken:
-                    for task, _alone in pending.values():
-                        suspects.extend(task)
-                    suspects.sort(key=lambda entry: entry[0])
-                    pending.clear()
-                    break
-        finally:
-            if broken or pending:
-                _kill_workers(executor)
-            executor.shutdown(wait=True, cancel_futures=True)
-        if stop.requested or (exhausted and not suspects and not broken):
+        broken = yield from _drain(executor, feed, jobs * 3, stop)
+        if stop.requested or (feed.done and not broken):
             return  # else: a fresh pool for the suspects and the rest of the work
+
+
+def _drain(
+    executor: ProcessPoolExecutor, feed: _Feed, window: int, stop: Stop
+) -> Generator[FileResult, None, bool]:
+    """Run tasks from ``feed`` on ``executor`` (at most ``window`` queued: they keep workers busy
+    while the parent syncs and logs a batch) until it runs dry or breaks; True if it broke."""
+    pending: dict[Future[list[FileResult]], tuple[Task, bool]] = {}
+    broken = False
+    try:
+        while True:
+            while not stop.requested and len(pending) < window:
+                nxt = feed.next(busy=bool(pending))
+                if nxt is None:
+                    break
+                pending[executor.submit(_work, nxt[0])] = nxt
+            if not pending:
+                break
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                task, alone = pending.pop(fut)
+                try:
+                    yield from fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if alone:
+                        yield from _died(task)
+                    else:
+                        feed.suspect(task)
+            if broken:
+                for task, _alone in pending.values():
+                    feed.suspect(task)
+                pending.clear()
+                break
+    finally:
+        if broken or pending:
+            _kill_workers(executor)
+        executor.shutdown(wait=True, cancel_futures=True)
+    return broken
 
 
 def _died(chunk: list[tuple[int, InputFile]]) -> Iterator[FileResult]:

@@ -146,7 +146,7 @@ def _signals(stop: Stop) -> Iterator[None]:
         yield
         return
 
-    def handler(signum: int, frame: object) -> None:
+    def handler(signum: int, _frame: object) -> None:
         stop.signal = signum
 
     saved = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -199,7 +199,10 @@ def scrub_tree(
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         if audit is not None:
-            audit.record(summary.run_id, _run_start(audit, options, key, ephemeral, roots, out, tree.root_id))
+            start = _run_start(
+                audit, options, key=key, ephemeral=ephemeral, roots=roots, out=out, root_id=tree.root_id
+            )
+            audit.record(summary.run_id, start)
         mark = hold_mark(audit, summary.run_id)
         items = _select(iter_inputs(roots), options.shard, pseudonymizer)
         if on_start is not None:
@@ -211,7 +214,9 @@ def scrub_tree(
             if on_result is not None:
                 on_result(result)
 
-        batch = CommitBatch(out, options.overwrite, audit, summary.run_id, stop, mark, committed)
+        batch = CommitBatch(
+            out, options.overwrite, audit, run_id=summary.run_id, stop=stop, mark=mark, on_committed=committed
+        )
         with _signals(stop):
             for result in in_order(run_all(items, settings, options.jobs, stop)):
                 batch.add(result)
@@ -261,6 +266,7 @@ def open_audit(log: Path | None, digest_key: bytes, signer: Ed25519PrivateKey | 
 def _run_start(
     audit: AuditLog,
     options: ScrubOptions,
+    *,
     key: bytes,
     ephemeral: bool,
     roots: Sequence[Path],

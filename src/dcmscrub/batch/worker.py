@@ -148,7 +148,7 @@ class _HashingWriter:
     def tell(self) -> int:
         return self.count
 
-    def seek(self, offset: int, whence: int = 0) -> int:
+    def seek(self, _offset: int, _whence: int = 0) -> int:
         raise io.UnsupportedOperation("the output stream is write-only and sequential")
 
     def seekable(self) -> bool:

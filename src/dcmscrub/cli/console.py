@@ -85,11 +85,7 @@ class RunProgress:
         self._mb_done += result.bytes_in / 1e6
         if result.outcome.is_problem:
             self.failures += 1
-        if (
-            result.outcome != Outcome.WRITTEN
-            and result.outcome != Outcome.EXISTS
-            and (self.enabled or self.verbose)
-        ):
+        if result.outcome not in (Outcome.WRITTEN, Outcome.EXISTS) and (self.enabled or self.verbose):
             reason = result.reason.text if result.reason is not None else ""
             line = Text(f"dcmscrub: {result.outcome}: ") + Text(result.name) + Text(f": {reason}")
             self.console.print(line)

@@ -121,7 +121,7 @@ def encrypt(
         bool, typer.Option("--passphrase", help="Ask for a passphrase on the terminal.")
     ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output if it exists.")] = False,
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Encrypt one file by hand, to recipients or with a passphrase (age format)."""
     recips: list[Any] = readers.recipients(recipient or [], recipients_file, ())

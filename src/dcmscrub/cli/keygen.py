@@ -42,7 +42,7 @@ def keygen(
     audit: Annotated[
         bool, typer.Option("--audit", help="Make an Ed25519 key that signs audit checkpoints.")
     ] = False,
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Make a new key file: an age identity (default), a linkage secret, or an audit signing key."""
     if linkage and audit:

@@ -37,7 +37,7 @@ def log_verify(
         ),
     ] = None,
     json_out: JsonOpt = False,
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Check the log's chain, sequence, run pairing, signatures and (optionally) the outputs."""
     for path in logs:
@@ -62,7 +62,7 @@ def log_show(
         list[Path] | None, typer.Argument(metavar="LOG", help="Log files (default: the default log).")
     ] = None,
     json_out: JsonOpt = False,
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Print a table of the runs in the log."""
     paths = logs or [default_log_path(os.environ)]

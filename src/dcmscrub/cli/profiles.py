@@ -34,7 +34,7 @@ def profile_show(
     option: Annotated[
         list[str] | None, typer.Option("--option", "-O", metavar="OPTION", help="Add an Annex E option.")
     ] = None,
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Print the resolved profile (its extends chain merged) as YAML."""
     sys.stdout.write(render_profile(load_profile(name, option or [])))
@@ -43,7 +43,7 @@ def profile_show(
 @profile_app.command("check", epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml")
 def profile_check(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Profile files to validate.")],
-    debug: DebugOpt = False,
+    _debug: DebugOpt = False,
 ) -> None:
     """Validate profiles completely; print every problem as file:line: what is wrong."""
     problems = check_profiles(paths)

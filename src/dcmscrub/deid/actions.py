@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 from pydicom.datadict import keyword_dict
 from pydicom.dataelem import DataElement
@@ -24,6 +25,17 @@ from dcmscrub.errors import InternalError
 from dcmscrub.standard.vrs import BINARY_NUMBER_VRS, BINARY_VRS, DATE_VRS, TEXT_VRS
 
 _ACCESSION = keyword_dict["AccessionNumber"]
+
+
+class Target(NamedTuple):
+    """The element an action works on: where it is, its VR (None: not known yet), the profile rule
+    that chose the action (for ``replace``), and the walk's mode (normal, clean, dummy)."""
+
+    ds: Dataset
+    tag: int
+    vr: str | None
+    rule: Rule | None
+    mode: str
 
 
 class ElementActions:
@@ -46,11 +58,13 @@ class ElementActions:
             raise InternalError("cleaner used before the subject was gathered (Plan.may_clean is wrong)")
         return self._cleaner
 
-    def _remove(self, ds: Dataset, tag: int) -> None:
+    def remove(self, ds: Dataset, tag: int) -> None:
+        """Delete the element."""
         el.remove(ds, tag)
         self.actions["remove"] += 1
 
-    def _keep(self, ds: Dataset, tag: int, mode: str) -> None:
+    def keep(self, ds: Dataset, tag: int, mode: str) -> None:
+        """Keep the element; walk a kept sequence's items, check a kept date is valid."""
         vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
         if vr == "SQ":
             elem = el.decoded(ds, tag)
@@ -58,13 +72,25 @@ class ElementActions:
                 for item in elem.value:
                     self.walk(item, tag, mode)
         elif vr in DATE_VRS:
-            self._keep_date(ds, tag, vr, None, mode)
+            self._keep_date(Target(ds, tag, vr, None, mode))
             return
         self.actions["keep"] += 1
 
-    def _keep_date(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = el.decoded(ds, tag)
-        if vr in DATE_VRS and any(not valid_date(v, vr) for v in strings(elem) if v):
+    def apply(self, action: str, t: Target) -> None:
+        """Carry out ``action`` (a resolved action name) on the element ``t`` names."""
+        _ACTIONS[action](self, t)
+
+    # -- one method per action, each taking the element as a Target ---------------------------
+
+    def _keep_target(self, t: Target) -> None:
+        self.keep(t.ds, t.tag, t.mode)
+
+    def _remove_target(self, t: Target) -> None:
+        self.remove(t.ds, t.tag)
+
+    def _keep_date(self, t: Target) -> None:
+        elem = el.decoded(t.ds, t.tag)
+        if t.vr in DATE_VRS and any(not valid_date(v, t.vr) for v in strings(elem) if v):
             self._invalid_date(elem)  # never pass an invalid date value through
             return
         self.actions["keep"] += 1
@@ -73,24 +99,25 @@ class ElementActions:
         elem.value = ""
         self.actions["invalid-date"] += 1
 
-    def _empty(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+    def _empty(self, t: Target) -> None:
         # a new empty element: the old value is never decoded
-        vr = vr or "UN"
+        vr = t.vr or "UN"
         if vr == "SQ":
-            el.put(ds, tag, vr, Sequence())
+            el.put(t.ds, t.tag, vr, Sequence())
         elif vr in BINARY_NUMBER_VRS:
-            el.put(ds, tag, vr, None)
+            el.put(t.ds, t.tag, vr, None)
         else:
-            el.put(ds, tag, vr, b"" if vr in BINARY_VRS else "")
+            el.put(t.ds, t.tag, vr, b"" if vr in BINARY_VRS else "")
         self.actions["empty"] += 1
 
-    def _dummy(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        vr = vr or el.decoded(ds, tag).VR
+    def _dummy(self, t: Target) -> None:
+        ds, tag = t.ds, t.tag
+        vr = t.vr or el.decoded(ds, tag).VR
         if vr == "SQ":
             for item in el.decoded(ds, tag).value:
                 self.walk(item, tag, "dummy")
         elif vr == "UI":
-            self._uid(ds, tag, vr, rule, mode)
+            self._uid(t._replace(vr=vr))
             return
         elif vr in BINARY_VRS:
             length = el.value_length(ds, tag)
@@ -99,42 +126,43 @@ class ElementActions:
             el.put(ds, tag, vr, dummy_for(tag, vr))
         self.actions["dummy"] += 1
 
-    def _clean(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = el.decoded(ds, tag)
+    def _clean(self, t: Target) -> None:
+        elem = el.decoded(t.ds, t.tag)
         if elem.VR not in TEXT_VRS:
             if elem.VR in DATE_VRS:
-                self._shift(ds, tag, vr, rule, mode)
+                self._shift(t)
             return
         original = strings(elem)
         values = [self.cleaner.clean(v) for v in original]
         if elem.VR == "PN":
             values = [v if v.strip("*^ =") else "" for v in values]
         elif elem.VR in NO_STAR_VRS and values != original:
-            values = [dummy_for(tag, elem.VR)]  # a code cannot hold the redaction mark
+            values = [dummy_for(t.tag, elem.VR)]  # a code cannot hold the redaction mark
         elem.value = as_value(values)
         self.actions["clean"] += 1
 
-    def _clean_sequence(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        for item in el.decoded(ds, tag).value:
-            self.walk(item, tag, "clean")
+    def _clean_sequence(self, t: Target) -> None:
+        for item in el.decoded(t.ds, t.tag).value:
+            self.walk(item, t.tag, "clean")
         self.actions["clean"] += 1
 
-    def _uid(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+    def _uid(self, t: Target) -> None:
+        ds, tag = t.ds, t.tag
         raw = el.raw_bytes(ds, tag)
-        if raw is not None and vr == "UI":
+        if raw is not None and t.vr == "UI":
             # UIDs are ASCII digits and dots: no character set, no pydicom conversion needed
             values = raw.decode("latin-1").rstrip("\x00 ").split("\\")
         else:
             elem = el.decoded(ds, tag)
             if elem.VR != "UI":
-                self._remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
+                self.remove(ds, tag)  # a UID rule on a non-UID element: do not pass the value on
                 return
             values = strings(elem)
         el.put(ds, tag, "UI", as_value([self.p.uid(v) for v in values if v]))
         self.actions["uid"] += 1
 
-    def _shift(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        elem = el.decoded(ds, tag)
+    def _shift(self, t: Target) -> None:
+        elem = el.decoded(t.ds, t.tag)
         if elem.VR not in DATE_VRS:
             self.actions["keep"] += 1
             return
@@ -153,7 +181,8 @@ class ElementActions:
         elem.value = as_value(out)
         self.actions["shift"] += 1
 
-    def _pseudonym(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+    def _pseudonym(self, t: Target) -> None:
+        ds, tag = t.ds, t.tag
         self.actions["pseudonym"] += 1
         if tag == PATIENT_ID:
             el.put(ds, tag, "LO", self.p.patient_id(self.patient_id, self.issuer))
@@ -172,24 +201,19 @@ class ElementActions:
             codes = [f"PSEUDO^{c}" if c else "" for c in codes]
         elem.value = as_value(codes)
 
-    def _replace(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
+    def _replace(self, t: Target) -> None:
+        rule = t.rule
         if rule is None or rule.value is None:
             raise InternalError("replace without a value")
-        vr = vr or el.decoded(ds, tag).VR
-        el.put(ds, tag, vr, rule.value.encode("utf-8") if vr in BINARY_VRS else rule.value)
+        vr = t.vr or el.decoded(t.ds, t.tag).VR
+        el.put(t.ds, t.tag, vr, rule.value.encode("utf-8") if vr in BINARY_VRS else rule.value)
         self.actions["replace"] += 1
 
-    def _keep_action(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        self._keep(ds, tag, mode)
 
-    def _remove_action(self, ds: Dataset, tag: int, vr: str | None, rule: Rule | None, mode: str) -> None:
-        self._remove(ds, tag)
-
-
-ACTIONS: dict[str, Callable[[ElementActions, Dataset, int, str | None, Rule | None, str], None]] = {
-    KEEP_PLAIN: ElementActions._keep_action,
-    "remove": ElementActions._remove_action,
-    "keep": ElementActions._keep_action,
+_ACTIONS: dict[str, Callable[[ElementActions, Target], None]] = {
+    KEEP_PLAIN: ElementActions._keep_target,
+    "remove": ElementActions._remove_target,
+    "keep": ElementActions._keep_target,
     "keep-date": ElementActions._keep_date,
     "empty": ElementActions._empty,
     "dummy": ElementActions._dummy,

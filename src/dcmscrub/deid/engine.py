@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
-from dcmscrub.deid.actions import ACTIONS, ElementActions, clean_action
+from dcmscrub.deid.actions import ElementActions, Target, clean_action
 from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile, Rule
@@ -89,43 +89,45 @@ class _Scrubber(ElementActions):
         for tag in tags:
             group, elem = tag >> 16, tag & 0xFFFF
             if group & 1:
-                self._private(ds, tag, group, elem, private_blocks, kept_blocks, parent, present)
+                self._private(
+                    ds, tag, blocks=private_blocks, kept=kept_blocks, parent=parent, present=present
+                )
             elif group == 0x0000 and parent is None:
-                self._remove(ds, tag)  # a command set (PS3.7) has no place in a stored object
+                self.remove(ds, tag)  # a command set (PS3.7) has no place in a stored object
             elif elem == 0 and group != 0x0002:
-                self._remove(ds, tag)  # group lengths would be wrong after the changes; they are optional
+                self.remove(ds, tag)  # group lengths would be wrong after the changes; they are optional
             elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
-                self._repeating(ds, tag, group, elem, parent, present, mode)
+                self._repeating(ds, tag, parent=parent, present=present, mode=mode)
             else:
                 action, rule = self.plan.public_action(tag)
                 if action is not KEEP_PLAIN:
-                    self._apply(ds, tag, action, rule, parent, present, mode)
+                    self._apply(ds, tag, action, rule, parent=parent, present=present, mode=mode)
         for dependent, condition in iod.PRESENT_ONLY_WITH.items():
             if el.has(ds, dependent) and not el.has(ds, condition):
-                self._remove(ds, dependent)
+                self.remove(ds, dependent)
         # a Private Creator stays only if an element of its block stayed (PS3.15 E.3.10)
         for group, block in private_blocks:
             if (group, block) not in kept_blocks:
                 creator_tag = (group << 16) | block
                 if el.has(ds, creator_tag):
-                    self._remove(ds, creator_tag)
+                    self.remove(ds, creator_tag)
 
     def _private(
         self,
         ds: Dataset,
         tag: int,
-        group: int,
-        elem: int,
+        *,
         blocks: dict[tuple[int, int], str],
         kept: set[tuple[int, int]],
         parent: int | None,
         present: frozenset[int],
     ) -> None:
+        group, elem = tag >> 16, tag & 0xFFFF
         if 0x0010 <= elem <= 0x00FF:
             blocks[(group, elem)] = str(el.decoded(ds, tag).value or "").strip(" \x00")
             return
         if elem < 0x1000:
-            self._remove(ds, tag)  # (gggg,0001-000F) and unreserved (gggg,01xx-0Fxx) cannot be private data
+            self.remove(ds, tag)  # (gggg,0001-000F) and unreserved (gggg,01xx-0Fxx) cannot be private data
             return
         block = elem >> 8
         creator = blocks.get((group, block))
@@ -135,27 +137,21 @@ class _Scrubber(ElementActions):
         action, rule = self.plan.private_action(creator, group, elem & 0xFF)
         if action != "remove":
             kept.add((group, block))
-        self._apply(ds, tag, action, rule, parent, present, "normal")
+        self._apply(ds, tag, action, rule, parent=parent, present=present, mode="normal")
 
     def _repeating(
-        self,
-        ds: Dataset,
-        tag: int,
-        group: int,
-        elem: int,
-        parent: int | None,
-        present: frozenset[int],
-        mode: str,
+        self, ds: Dataset, tag: int, *, parent: int | None, present: frozenset[int], mode: str
     ) -> None:
+        group, elem = tag >> 16, tag & 0xFFFF
         rule = self.plan.repeating_rule(tag)
         if rule is not None:
-            self._apply(ds, tag, rule.action, rule, parent, present, mode)
+            self._apply(ds, tag, rule.action, rule, parent=parent, present=present, mode=mode)
             return
         overlay = group >= 0x6000
         code = self.plan.overlay_code if overlay else self.plan.curve_code
         if code == "X":
             # without its data an overlay (or curve) is invalid: the whole group goes (E.3.3)
-            self._remove(ds, tag)
+            self.remove(ds, tag)
             return
         texts = OVERLAY_TEXT_ELEMENTS if overlay else CURVE_TEXT_ELEMENTS
         if elem in texts:
@@ -163,7 +159,7 @@ class _Scrubber(ElementActions):
             action = "clean" if cleans else "remove"
             if overlay and elem == 0x4000:
                 action = CODE_TO_ACTION[self.plan.overlay_comment_code]
-            self._apply(ds, tag, action, None, parent, present, mode)
+            self._apply(ds, tag, action, None, parent=parent, present=present, mode=mode)
         # other overlay and curve elements (geometry, the bitmap) stay under clean-graphics
 
     # -- choosing the action --------------------------------------------------------------------
@@ -174,15 +170,16 @@ class _Scrubber(ElementActions):
         tag: int,
         action: str,
         rule: Rule | None,
+        *,
         parent: int | None,
         present: frozenset[int],
         mode: str,
     ) -> None:
         if action == "keep":
-            self._keep(ds, tag, mode)
+            self.keep(ds, tag, mode)
             return
         if action == "remove":
-            self._remove(ds, tag)
+            self.remove(ds, tag)
             return
         vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
         if action == DATE:
@@ -195,7 +192,7 @@ class _Scrubber(ElementActions):
             action = "dummy"  # Z: "zero length or dummy value"; Type 1 needs the dummy
         elif action == "clean":
             action = clean_action(vr)
-        ACTIONS[action](self, ds, tag, vr, rule, mode)
+        self.apply(action, Target(ds, tag, vr, rule, mode))
 
     def _compound(self, code: str, tag: int, parent: int | None, present: frozenset[int]) -> str:
         if code == "X/Z/U*":

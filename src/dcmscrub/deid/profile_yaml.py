@@ -8,7 +8,7 @@ along an ``extends`` chain is :mod:`dcmscrub.deid.profile_load`'s job.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,7 @@ class Layer:
 
 
 def parse_layer(doc: Doc, base_dir: str | None) -> Layer:
+    """What one profile document says; every problem is added to ``doc``."""
     layer = Layer(doc.source, doc.raw, base_dir=base_dir)
     root = doc.root
     if root is None:
@@ -156,36 +157,36 @@ def parse_layer(doc: Doc, base_dir: str | None) -> Layer:
                 suggest(key, TOP_KEYS) or f"known keys: {', '.join(TOP_KEYS)}",
             )
     _parse_version(doc, root, keys.get("version"))
-    if "name" in keys:
-        layer.name = _text(doc, keys["name"], "name")
-        if layer.name is not None and not _NAME_RE.match(layer.name):
-            doc.add(_line(keys["name"]), "name must be 1-64 letters, digits, '.', '-' or '_'")
-    else:
+    if "name" not in keys:
         doc.add(_line(root), "missing 'name'", "add: name: my-profile")
-    if "description" in keys:
-        layer.description = _text(doc, keys["description"], "description")
-    if "extends" in keys:
-        layer.extends = _text(doc, keys["extends"], "extends")
-        layer.extends_line = _line(keys["extends"])
-    if "options" in keys:
-        layer.options = _parse_options(doc, keys["options"], layer.option_lines)
-    if "rules" in keys:
-        layer.rules = _parse_rules(doc, keys["rules"])
-    if "private" in keys:
-        layer.private_default = _parse_private(doc, keys["private"])
-    if "pseudonyms" in keys:
-        _parse_pseudonyms(doc, keys["pseudonyms"], layer)
-    if "burned_in" in keys:
-        value = _text(doc, keys["burned_in"], "burned_in")
-        if value is not None and value not in BURNED_IN:
-            doc.add(
-                _line(keys["burned_in"]), f"burned_in must be one of {', '.join(BURNED_IN)}, not '{value}'"
-            )
-        elif value is not None:
-            layer.burned_in = value
-    if "recipients" in keys:
-        layer.recipients = _parse_recipients(doc, keys["recipients"])
+    for key, node in keys.items():
+        section = _SECTIONS.get(key)
+        if section is not None:
+            section(doc, node, layer)
     return layer
+
+
+def _parse_name(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.name = _text(doc, node, "name")
+    if layer.name is not None and not _NAME_RE.match(layer.name):
+        doc.add(_line(node), "name must be 1-64 letters, digits, '.', '-' or '_'")
+
+
+def _parse_description(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.description = _text(doc, node, "description")
+
+
+def _parse_extends(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.extends = _text(doc, node, "extends")
+    layer.extends_line = _line(node)
+
+
+def _parse_burned_in(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    value = _text(doc, node, "burned_in")
+    if value is not None and value not in BURNED_IN:
+        doc.add(_line(node), f"burned_in must be one of {', '.join(BURNED_IN)}, not '{value}'")
+    elif value is not None:
+        layer.burned_in = value
 
 
 def _parse_version(doc: Doc, root: yaml.Node, node: yaml.Node | None) -> None:
@@ -388,3 +389,33 @@ def _parse_recipients(doc: Doc, node: yaml.Node) -> list[str]:
             continue
         out.append(value)
     return out
+
+
+def _parse_options_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.options = _parse_options(doc, node, layer.option_lines)
+
+
+def _parse_rules_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.rules = _parse_rules(doc, node)
+
+
+def _parse_private_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.private_default = _parse_private(doc, node)
+
+
+def _parse_recipients_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    layer.recipients = _parse_recipients(doc, node)
+
+
+# one parser per top-level key (``version`` is checked on its own: it must be there)
+_SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
+    "name": _parse_name,
+    "description": _parse_description,
+    "extends": _parse_extends,
+    "options": _parse_options_section,
+    "rules": _parse_rules_section,
+    "private": _parse_private_section,
+    "pseudonyms": _parse_pseudonyms,
+    "burned_in": _parse_burned_in,
+    "recipients": _parse_recipients_section,
+}

@@ -50,16 +50,7 @@ def parse_selector(text: str, creator: str | None) -> tuple[Selector | None, str
     text = text.strip()
     m = _TAG_RE.match(text)
     if not m:
-        if text in keyword_dict:
-            if creator is not None:
-                return None, f"'creator' applies only to private elements, not {text}", None
-            return Selector("tag", text, tag=keyword_dict[text]), None, None
-        return (
-            None,
-            f"unknown element '{text}'",
-            "use a DICOM keyword (PatientName), a tag like (0010,0010), a repeating group like "
-            "(60xx,4000) or a private element like (0019,xx0C) with creator:",
-        )
+        return _keyword_selector(text, creator)
     group_s, elem_s = m.group(1).lower(), m.group(2).lower()
     if "x" in group_s[:2]:
         return None, f"bad tag '{text}': the high byte of the group cannot repeat", None
@@ -75,6 +66,19 @@ def parse_selector(text: str, creator: str | None) -> tuple[Selector | None, str
     mask = int("".join("0" if c == "x" else "f" for c in group_s + elem_s), 16)
     value = int((group_s + elem_s).replace("x", "0"), 16)
     return Selector("pattern", text, tag=value, mask=mask), None, None
+
+
+def _keyword_selector(text: str, creator: str | None) -> tuple[Selector | None, str | None, str | None]:
+    if text not in keyword_dict:
+        return (
+            None,
+            f"unknown element '{text}'",
+            "use a DICOM keyword (PatientName), a tag like (0010,0010), a repeating group like "
+            "(60xx,4000) or a private element like (0019,xx0C) with creator:",
+        )
+    if creator is not None:
+        return None, f"'creator' applies only to private elements, not {text}", None
+    return Selector("tag", text, tag=keyword_dict[text]), None, None
 
 
 def _private_selector(

@@ -39,10 +39,17 @@ def encode_file_meta(meta: Dataset) -> bytes:
     return struct.pack("<HH2sHL", 0x0002, 0x0000, b"UL", 4, len(encoded)) + bytes(encoded)
 
 
-def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) -> None:
-    """Append ``ds``'s elements to ``out``, in tag order (see the module docstring)."""
+def encode_dataset(
+    ds: Dataset, implicit: bool, little: bool, out: bytearray, parent_encodings: str | list[str] | None = None
+) -> None:
+    """Append ``ds``'s elements to ``out``, in tag order (see the module docstring).
+
+    Text is encoded in the data set's Specific Character Set, or, in a sequence item that names
+    none, in its parent's (PS3.5 6.1.2.5.2), as pydicom's writer does."""
     e = "<" if little else ">"
-    encodings = ds._character_set
+    encodings: str | list[str] = ds._character_set
+    if parent_encodings is not None and 0x00080005 not in ds._dict:
+        encodings = parent_encodings
     for key in sorted(ds._dict):
         elem = ds._dict[key]
         head = struct.pack(e + "HH", key >> 16, key & 0xFFFF)
@@ -60,7 +67,7 @@ def encode_dataset(ds: Dataset, implicit: bool, little: bool, out: bytearray) ->
             out += head + (b"" if implicit else b"SQ\x00\x00") + _UNDEFINED[e]
             for item in elem.value or []:
                 out += _ITEM_START[e]
-                encode_dataset(item, implicit, little, out)
+                encode_dataset(item, implicit, little, out, encodings)
                 out += _ITEM_END[e]
             out += _SEQ_END[e]
             continue

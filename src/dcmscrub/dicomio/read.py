@@ -103,7 +103,7 @@ def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
     elif pixel_start is not None:
         header.pixel_end = _skip_element(fh, pixel_start, size, implicit, little)
         if header.pixel_end < size:
-            _read_trailing(fh, header, size)
+            _read_trailing(fh, header)
     return header
 
 
@@ -139,7 +139,7 @@ def _read_whole(fh: BinaryIO, header: Header) -> None:
             raise FileProblem(Reason.TRUNCATED)
 
 
-def _read_trailing(fh: BinaryIO, header: Header, size: int) -> None:
+def _read_trailing(fh: BinaryIO, header: Header) -> None:
     """Parse elements after the pixel data (padding, signatures) into the header dataset."""
     assert header.pixel_end is not None
     fh.seek(header.pixel_end)

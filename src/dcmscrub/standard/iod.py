@@ -83,7 +83,7 @@ def required_type(tag: int, *, sop_class: str, parent: int | None, item_has: fro
     return _nested(tag, parent, item_has)
 
 
-def _top_level(tag: int, sop_class: str, item_has: frozenset[int]) -> str:
+def _top_level(tag: int, sop_class: str, item_has: frozenset[int]) -> str:  # noqa: C901, PLR0911 (a table in code)
     kw = _KEYWORD_OF.get(tag)
     if kw is None:
         return "3"
