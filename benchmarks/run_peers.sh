@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time dcmscrub against the peer anonymizers with the shared bench harness (../shared/bench).
+# Time dcmscrub against the peer anonymizers with the bench harness (benchmarks/harness/).
 #
 #   benchmarks/run_peers.sh [bench] [--runs N] [--settle S] [run_bench.py args...]
 #       setup (idempotent), then run_bench.py on ct-series and small-many: the peers $PEER_TOOLS
@@ -23,7 +23,7 @@
 #   benchmarks/run_peers.sh all        setup, bench, mixed, rss
 #
 # Run from anywhere (paths derive from this script): REPO is its parent folder, the harness is
-# $BENCH_SHARED (default $REPO/../shared/bench), scratch is $BENCH_HOME (default $REPO/.bench, gitignored).
+# $BENCH_SHARED (default $HERE/harness), scratch is $BENCH_HOME (default $REPO/.bench, gitignored).
 # The peers are $PEER_TOOLS (a comma list for run_bench.py --tools; default above). The 65 s pause
 # applies wherever bench mode runs (bench, all, and options alone).
 # dcmscrub is $DCMSCRUB (default $REPO/.venv/bin/dcmscrub, an editable install of src/). Every
@@ -38,7 +38,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 BENCH_HOME="${BENCH_HOME:-$REPO/.bench}"
-BENCH_SHARED="${BENCH_SHARED:-$REPO/../shared/bench}"
+BENCH_SHARED="${BENCH_SHARED:-$HERE/harness}"
 DCMSCRUB="${DCMSCRUB:-$REPO/.venv/bin/dcmscrub}"
 DCMSCRUB_PY="$(dirname "$DCMSCRUB")/python"  # the interpreter of that install (profile, FREEZE)
 DCMSCRUB_LOG="${DCMSCRUB_LOG:-$BENCH_HOME/audit.jsonl}"

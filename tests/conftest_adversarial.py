@@ -137,7 +137,7 @@ _CORPORA: dict[Path, Corpus] = {}
 
 def session_corpus(factory: pytest.TempPathFactory) -> Corpus:
     """The adversarial corpus, built once per pytest session (``factory``: tmp_path_factory) and
-    shared by every test module that asks; raises FileNotFoundError without ../shared/reference."""
+    shared by every test module that asks (the reference tables are in the project's reference/)."""
     base = Path(factory.getbasetemp())
     if base not in _CORPORA:
         _CORPORA[base] = build_corpus(factory.mktemp("adversarial") / "corpus")

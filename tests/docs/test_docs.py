@@ -65,6 +65,17 @@ def test_readme_examples_run(tmp_path: Path) -> None:
     assert ran >= 10
 
 
+def test_readme_python_examples_run(tmp_path: Path) -> None:
+    """Every ```python block runs, in a sandbox holding a copy of sample_data/."""
+    blocks = [body for lang, body in BLOCK.findall(README) if lang == "python"]
+    assert blocks
+    shutil.copytree(SAMPLE, tmp_path / "sample_data")
+    for body in blocks:
+        result = subprocess.run([sys.executable, "-c", body], cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "written" in result.stdout
+
+
 def test_make_demo_runs(tmp_path: Path) -> None:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
