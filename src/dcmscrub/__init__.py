@@ -21,39 +21,102 @@ The package is laid out as the stages a file passes through (docs/architecture.m
 (the container), ``keys``, ``audit``, ``batch`` (a run over a tree) and ``cli``.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from dcmscrub._version import __version__
-from dcmscrub.age import (
-    AgeWriter,
-    ScryptIdentity,
-    ScryptRecipient,
-    X25519Identity,
-    X25519Recipient,
-    decrypt,
-    encrypt,
-    parse_identity,
-    parse_recipient,
-)
-from dcmscrub.audit.log import AuditLog
-from dcmscrub.audit.verify import VerifyResult, verify_log
-from dcmscrub.batch.crypt import decrypt_file, decrypt_paths, encrypt_file
-from dcmscrub.batch.decrypt import decrypt_tree
-from dcmscrub.batch.outtree import Shard
-from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
-from dcmscrub.batch.sink import AgeSink, PlainSink
-from dcmscrub.batch.worker import FileResult
-from dcmscrub.deid.engine import FileReport, deidentify
-from dcmscrub.deid.profile import Profile
-from dcmscrub.deid.pseudonym import Pseudonymizer
-from dcmscrub.errors import DcmscrubError, ExitCode
-from dcmscrub.keys import (
-    generate_identity,
-    generate_linkage_key,
-    read_identity_file,
-    read_linkage_key_file,
-    read_recipients_file,
-)
-from dcmscrub.outcomes import Outcome, Reason
-from dcmscrub.profiles import load_profile
+
+if TYPE_CHECKING:  # what type checkers and readers see; at run time names load on first use
+    from dcmscrub.age import (
+        AgeWriter,
+        ScryptIdentity,
+        ScryptRecipient,
+        X25519Identity,
+        X25519Recipient,
+        decrypt,
+        encrypt,
+        parse_identity,
+        parse_recipient,
+    )
+    from dcmscrub.audit.log import AuditLog
+    from dcmscrub.audit.verify import VerifyResult, verify_log
+    from dcmscrub.batch.crypt import decrypt_file, decrypt_paths, encrypt_file
+    from dcmscrub.batch.decrypt import decrypt_tree
+    from dcmscrub.batch.outtree import Shard
+    from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+    from dcmscrub.batch.sink import AgeSink, PlainSink
+    from dcmscrub.batch.worker import FileResult
+    from dcmscrub.deid.engine import FileReport, deidentify
+    from dcmscrub.deid.profile import Profile
+    from dcmscrub.deid.pseudonym import Pseudonymizer
+    from dcmscrub.errors import DcmscrubError, ExitCode
+    from dcmscrub.keys import (
+        generate_identity,
+        generate_linkage_key,
+        read_identity_file,
+        read_linkage_key_file,
+        read_recipients_file,
+    )
+    from dcmscrub.outcomes import Outcome, Reason
+    from dcmscrub.profiles import load_profile
+
+# name -> module: ``import dcmscrub`` stays cheap (every command starts by importing the package),
+# and each name is imported from its stage the first time it is used (PEP 562)
+_EXPORTS: dict[str, str] = {
+    "AgeSink": "dcmscrub.batch.sink",
+    "AgeWriter": "dcmscrub.age",
+    "AuditLog": "dcmscrub.audit.log",
+    "DcmscrubError": "dcmscrub.errors",
+    "ExitCode": "dcmscrub.errors",
+    "FileReport": "dcmscrub.deid.engine",
+    "FileResult": "dcmscrub.batch.worker",
+    "Outcome": "dcmscrub.outcomes",
+    "PlainSink": "dcmscrub.batch.sink",
+    "Profile": "dcmscrub.deid.profile",
+    "Pseudonymizer": "dcmscrub.deid.pseudonym",
+    "Reason": "dcmscrub.outcomes",
+    "RunSummary": "dcmscrub.batch.scrub",
+    "ScrubOptions": "dcmscrub.batch.scrub",
+    "ScryptIdentity": "dcmscrub.age",
+    "ScryptRecipient": "dcmscrub.age",
+    "Shard": "dcmscrub.batch.outtree",
+    "VerifyResult": "dcmscrub.audit.verify",
+    "X25519Identity": "dcmscrub.age",
+    "X25519Recipient": "dcmscrub.age",
+    "decrypt": "dcmscrub.age",
+    "decrypt_file": "dcmscrub.batch.crypt",
+    "decrypt_paths": "dcmscrub.batch.crypt",
+    "decrypt_tree": "dcmscrub.batch.decrypt",
+    "deidentify": "dcmscrub.deid.engine",
+    "encrypt": "dcmscrub.age",
+    "encrypt_file": "dcmscrub.batch.crypt",
+    "generate_identity": "dcmscrub.keys",
+    "generate_linkage_key": "dcmscrub.keys",
+    "load_profile": "dcmscrub.profiles",
+    "parse_identity": "dcmscrub.age",
+    "parse_recipient": "dcmscrub.age",
+    "read_identity_file": "dcmscrub.keys",
+    "read_linkage_key_file": "dcmscrub.keys",
+    "read_recipients_file": "dcmscrub.keys",
+    "scrub_tree": "dcmscrub.batch.scrub",
+    "verify_log": "dcmscrub.audit.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dcmscrub' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "AgeSink",

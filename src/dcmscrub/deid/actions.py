@@ -117,7 +117,7 @@ class ElementActions:
             for item in el.decoded(ds, tag).value:
                 self.walk(item, tag, "dummy")
         elif vr == "UI":
-            self._uid(t._replace(vr=vr))
+            self._uid(Target(ds, tag, vr, t.rule, t.mode))
             return
         elif vr in BINARY_VRS:
             length = el.value_length(ds, tag)
