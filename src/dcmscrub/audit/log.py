@@ -196,14 +196,14 @@ class AuditLog:
         on (from the start of the line that holds it, and of a torn line dropped there since)."""
         start = max(0, since - MAX_LINE_BYTES)
         found: set[str] = set()
-        marker = f'"run_id":{json.dumps(run_id)}'.encode()
+        needle = f'"run_id":{json.dumps(run_id)}'.encode()
         try:
             with open(self.path, "rb") as fh:
                 fh.seek(start)
                 if start:
                     fh.readline()  # the rest of a line that began before the window
                 for line in fh:
-                    if b'"event":"file"' not in line or marker not in line:
+                    if b'"event":"file"' not in line or needle not in line:
                         continue  # cheap filter; the parse below decides
                     try:
                         rec = json.loads(line)

@@ -34,11 +34,11 @@ def read_root_id(root: Path) -> str | None:
         named = []
     if len(named) == 1 and named[0]:
         return named[0]
-    marker = state / "root-id"
+    id_file = state / "root-id"
     try:
-        if not stat.S_ISREG(os.lstat(marker).st_mode):
+        if not stat.S_ISREG(os.lstat(id_file).st_mode):
             return None
-        text = marker.read_text(encoding="ascii").strip()
+        text = id_file.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
     return text or None

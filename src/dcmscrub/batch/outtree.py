@@ -107,13 +107,13 @@ class OutputTree:
             raise OutputError(f"output folder {self.root} is not writable", hint="check its permissions")
         self._lock()
         self.root_id = self._root_id()
-        marker = self.state / f"running.{self.tag}"
-        if marker.exists():
+        running = self.state / f"running.{self.tag}"
+        if running.exists():
             self.recovered_temps = sweep_temps(self.root, self.tag)
-        marker.write_text(f"{os.getpid()}\n")
+        running.write_text(f"{os.getpid()}\n")
 
     def release(self, *, clean: bool) -> None:
-        """Drop the locks; a clean end removes the running marker and lock files nobody holds."""
+        """Drop the locks; a clean end removes the running file and lock files nobody holds."""
         if clean:
             with contextlib.suppress(FileNotFoundError):
                 (self.state / f"running.{self.tag}").unlink()
