@@ -10,6 +10,7 @@ This module imports nothing from dcmscrub.
 
 from __future__ import annotations
 
+import errno
 from enum import StrEnum
 
 
@@ -115,3 +116,12 @@ class FileProblem(Exception):
     def __init__(self, reason: Reason) -> None:
         super().__init__(reason.value)
         self.reason = reason
+
+
+def os_error_reason(exc: OSError) -> Reason:
+    """The fixed reason for an OS error while writing an output."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Reason.DISK_FULL
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Reason.WRITE_DENIED
+    return Reason.IO_ERROR

@@ -32,7 +32,7 @@ from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
 from dcmscrub.batch.commit import CommitBatch, in_order
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
-from dcmscrub.batch.recovery import hold_mark
+from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, resolve_roots
 from dcmscrub.batch.worker import FileResult, WorkerSettings
@@ -88,6 +88,8 @@ class RunSummary:
     encrypted: bool = True
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
     recovered_temps: int = 0
+    taken_back: int = 0  # outputs removed again because their records could not be written
+    left: int = 0  # results not committed after a stop that ended the run (the next run does them)
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
 
     def to_json(self) -> dict[str, Any]:
@@ -198,12 +200,7 @@ def scrub_tree(
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
-        if audit is not None:
-            start = _run_start(
-                audit, options, key=key, ephemeral=ephemeral, roots=roots, out=out, root_id=tree.root_id
-            )
-            audit.record(summary.run_id, start)
-        mark = hold_mark(audit, summary.run_id)
+        mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
         items = _select(iter_inputs(roots), options.shard, pseudonymizer)
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
@@ -221,6 +218,7 @@ def scrub_tree(
             for result in in_order(run_all(items, settings, options.jobs, stop)):
                 batch.add(result)
             batch.flush()
+        summary.taken_back, summary.left = batch.taken_back, batch.left
         summary.finish(stop)
         if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
             sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
@@ -235,6 +233,31 @@ def scrub_tree(
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
+
+
+def _start(
+    audit: AuditLog | None,
+    run_id: str,
+    options: ScrubOptions,
+    *,
+    key: bytes,
+    roots: Sequence[Path],
+    out: Path,
+    root_id: str,
+) -> RunMark:
+    """Mark the run alive, write its ``run_start``, close the runs found dead: the run's mark."""
+    mark = take_mark(audit, run_id)
+    if audit is not None:
+        ephemeral = options.linkage_key is None
+        start = _run_start(
+            audit, options, key=key, ephemeral=ephemeral, roots=roots, out=out, root_id=root_id
+        )
+        try:
+            audit.record(run_id, start)
+        except BaseException:
+            mark.release()  # no run_start, no run: nothing for a later run to record as abandoned
+            raise
+    return hold_mark(audit, run_id, mark)
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:

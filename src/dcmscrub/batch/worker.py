@@ -10,7 +10,6 @@ never stops a batch.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import time
@@ -29,7 +28,7 @@ from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
-from dcmscrub.outcomes import FileProblem, Outcome, Reason
+from dcmscrub.outcomes import FileProblem, Outcome, Reason, os_error_reason
 
 
 @dataclass
@@ -47,6 +46,10 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    # the output this input names (known once its header is read), whatever became of it: the
+    # commit makes a later input that names an output an earlier input took a duplicate, so the
+    # outcome never depends on whether that output was already on disk when this file was read
+    claim: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Worker:
             header = read_header(fh, item.size, kind)
             ids = output_ids(header.ds, self.s.profile, self.pseudonymizer)
             relpath = output_relpath(*ids, self.s.sink.suffix)
+            result.claim = relpath
             final = self.s.out / relpath
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
@@ -159,12 +163,3 @@ class _HashingWriter:
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
-
-
-def os_error_reason(exc: OSError) -> Reason:
-    """The fixed reason for an OS error while writing an output."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return Reason.DISK_FULL
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return Reason.WRITE_DENIED
-    return Reason.IO_ERROR

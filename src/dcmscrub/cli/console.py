@@ -22,6 +22,7 @@ from rich.text import Text
 
 from dcmscrub.batch.scrub import RunSummary
 from dcmscrub.batch.worker import FileResult
+from dcmscrub.errors import DcmscrubError
 from dcmscrub.outcomes import Outcome
 
 if TYPE_CHECKING:  # rich.progress and rich.table are imported when used: a cron run needs neither
@@ -57,6 +58,36 @@ def print_json(obj: Mapping[str, Any], stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     out.write(json.dumps(obj, sort_keys=True) + "\n")
     out.flush()
+
+
+def error_object(exc: DcmscrubError, **context: object) -> dict[str, object]:
+    """The ``--json`` object of a command that ends with an error: ``error`` (the one-line message,
+    never a DICOM value or a secret), ``exit_code``, ``hint`` (or null), then ``context`` (e.g.
+    ``counts``: what a run had done when it stopped)."""
+    return {"error": exc.message, "exit_code": int(exc.exit_code), "hint": exc.hint, **context}
+
+
+def print_error_json(
+    exc: DcmscrubError, context: Mapping[str, object] | None = None, stream: TextIO | None = None
+) -> None:
+    """Print :func:`error_object` on stdout: under ``--json`` a script always gets one object."""
+    print_json(error_object(exc, **(context or {})), stream)
+
+
+@contextmanager
+def json_errors(enabled: bool, counts: Mapping[str, int] | None = None) -> Iterator[None]:
+    """Under ``--json``, an error that ends the command prints its error object (with ``counts``
+    when given: what was done until then). Errors whose summary object was already printed
+    (``reported``: a partial or interrupted run) print nothing more."""
+    try:
+        yield
+    except DcmscrubError as exc:
+        if enabled and not exc.reported:
+            context: dict[str, object] = {}
+            if counts is not None:
+                context["counts"] = {str(k): n for k, n in counts.items()} | {"total": sum(counts.values())}
+            print_error_json(exc, context)
+        raise
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +12,20 @@ import typer
 from dcmscrub.audit.log import default_log_path
 from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
+from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
-from dcmscrub.cli.console import info, print_json, run_progress, stderr_console, summary_line, warn
+from dcmscrub.cli.console import (
+    info,
+    json_errors,
+    print_json,
+    run_progress,
+    stderr_console,
+    summary_line,
+    warn,
+)
 from dcmscrub.errors import ConfigError, UsageError
+from dcmscrub.outcomes import Outcome
 from dcmscrub.profiles import load_profile
 from dcmscrub.standard.options import OPTIONS
 
@@ -91,53 +102,60 @@ def scrub(
     debug: DebugOpt = False,
 ) -> None:
     """De-identify every DICOM file under INPUT... into OUT/<patient>/<study>/<series>/<sop>.dcm.age."""
-    console = stderr_console(quiet=quiet)
-    prof = load_profile(profile, option or [])
-    recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
-    if no_encrypt and recips:
-        raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
-    if not no_encrypt and not recips:
-        raise ConfigError(
-            "no recipient to encrypt outputs to",
-            hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
-            "or ask for plain outputs with --no-encrypt",
+    counts: Counter[str] = Counter({o.value: 0 for o in Outcome})
+    with json_errors(json_out, counts):
+        console = stderr_console(quiet=quiet)
+        prof = load_profile(profile, option or [])
+        recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
+        if no_encrypt and recips:
+            raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
+        if not no_encrypt and not recips:
+            raise ConfigError(
+                "no recipient to encrypt outputs to",
+                hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
+                "or ask for plain outputs with --no-encrypt",
+            )
+        key = readers.linkage_key(linkage_key)
+        if key is None:
+            warn(
+                console,
+                "no linkage key: pseudonyms use a random secret for this run only and will not match "
+                "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
+            )
+        signer = readers.audit_signer(audit_key)
+        shard_spec = readers.shard(shard)
+        log_path = log or default_log_path(os.environ)
+        n_jobs = jobs or len(os.sched_getaffinity(0))
+        args = {
+            "profile": prof.name,
+            "options": sorted(option or []),
+            "encrypt": not no_encrypt,
+            "overwrite": overwrite,
+            "jobs": n_jobs,
+            "shard": shard,
+        }
+        sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
+        options = ScrubOptions(
+            prof,
+            sink,
+            linkage_key=key,
+            log=log_path,
+            audit_signer=signer,
+            overwrite=overwrite,
+            jobs=n_jobs,
+            shard=shard_spec,
+            command_args=args,
+            debug=debug,
         )
-    key = readers.linkage_key(linkage_key)
-    if key is None:
-        warn(
-            console,
-            "no linkage key: pseudonyms use a random secret for this run only and will not match "
-            "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
-        )
-    signer = readers.audit_signer(audit_key)
-    shard_spec = readers.shard(shard)
-    log_path = log or default_log_path(os.environ)
-    n_jobs = jobs or len(os.sched_getaffinity(0))
-    args = {
-        "profile": prof.name,
-        "options": sorted(option or []),
-        "encrypt": not no_encrypt,
-        "overwrite": overwrite,
-        "jobs": n_jobs,
-        "shard": shard,
-    }
-    sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
-    options = ScrubOptions(
-        prof,
-        sink,
-        linkage_key=key,
-        log=log_path,
-        audit_signer=signer,
-        overwrite=overwrite,
-        jobs=n_jobs,
-        shard=shard_spec,
-        command_args=args,
-        debug=debug,
-    )
-    with run_progress(console, quiet=quiet, verbose=verbose) as bar:
-        summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
-    info(console, summary_line(summary))
-    if json_out:
-        print_json(summary.to_json())
-    if summary.error is not None:
-        raise summary.error
+        with run_progress(console, quiet=quiet, verbose=verbose) as bar:
+
+            def advance(result: FileResult) -> None:
+                counts[result.outcome] += 1
+                bar.advance(result)
+
+            summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=advance)
+        info(console, summary_line(summary))
+        if json_out:
+            print_json(summary.to_json())
+        if summary.error is not None:
+            raise summary.error
