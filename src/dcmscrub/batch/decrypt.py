@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dcmscrub.age import Identity
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.journal import RunMark
 from dcmscrub.audit.line import new_run_id
 from dcmscrub.audit.log import AuditLog
@@ -38,16 +39,17 @@ def decrypt_tree(
     overwrite: bool = False,
     log: Path | None = None,
     digest_key: bytes | None = None,
-    on_failure: Callable[[DecryptResult], None] | None = None,
     on_result: Callable[[DecryptResult], None] | None = None,
+    anchors: Sequence[AnchorSink] = (),
 ) -> DecryptSummary:
     """Decrypt files and folders into ``out`` (see :func:`~dcmscrub.batch.crypt.decrypt_paths`),
     recording the run in the audit log ``log``.
 
-    ``digest_key`` keys the log's path digests (a random key when None: the digests then only
-    tell records apart).
+    ``on_result`` is called with each file's result as it is recorded; ``anchors`` receive the
+    run's checkpoint. ``digest_key`` keys the log's path digests (a random key when None: the
+    digests then only tell records apart).
     """
-    audit = open_audit(log, digest_key or os.urandom(32), None)
+    audit = open_audit(log, digest_key or os.urandom(32), None, anchors)
     run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
     mark = take_mark(audit, run_id)
     if audit is not None:
@@ -71,7 +73,7 @@ def decrypt_tree(
             audit=audit,
             run_id=run_id,
             mark=mark,
-            callbacks=(on_failure, on_result),
+            on_result=on_result,
         )
     finally:
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
@@ -94,17 +96,14 @@ def _decrypt_logged(
     audit: AuditLog | None,
     run_id: str,
     mark: RunMark,
-    callbacks: tuple[Callable[[DecryptResult], None] | None, Callable[[DecryptResult], None] | None],
+    on_result: Callable[[DecryptResult], None] | None,
 ) -> DecryptSummary:
     """The body of :func:`decrypt_tree` once its ``run_start`` is written: files, then ``run_end``."""
     counts: Counter[str] = Counter()
-    on_failure, on_result = callbacks
 
     def record(result: DecryptResult) -> None:
         outcome = _OUTCOMES[result.outcome]
         counts[outcome] += 1
-        if outcome == Outcome.FAILED and on_failure is not None:
-            on_failure(result)
         if on_result is not None:
             on_result(result)
         if audit is not None:

@@ -24,11 +24,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.journal import RunMark
 from dcmscrub.audit.line import audit_key_fingerprint, new_run_id
 from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
+from dcmscrub.audit.rotate import rotate_log
 from dcmscrub.batch.commit import CommitBatch, in_order
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
@@ -69,6 +71,8 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    anchors: tuple[AnchorSink, ...] = ()  # where each run_end checkpoint is also written
+    rotate_size: int | None = None  # rotate the log after the run once it is this large (bytes)
 
 
 @dataclass
@@ -91,6 +95,8 @@ class RunSummary:
     taken_back: int = 0  # outputs removed again because their records could not be written
     left: int = 0  # results not committed after a stop that ended the run (the next run does them)
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
+    anchor_failures: list[str] = field(default_factory=list)  # anchor sinks that missed a checkpoint
+    rotated: Path | None = None  # the sealed file, when the run rotated the log
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (no file names: they may carry patient data)."""
@@ -198,7 +204,7 @@ def scrub_tree(
             out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
-        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
+        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer, options.anchors)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
         items = _select(iter_inputs(roots), options.shard, pseudonymizer)
@@ -226,6 +232,8 @@ def scrub_tree(
         if audit is not None:
             audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
             mark.release()
+            summary.rotated = _rotate_if_large(audit, options.rotate_size)
+            summary.anchor_failures = sorted(set(audit.anchor_failures))
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
@@ -260,6 +268,14 @@ def _start(
     return hold_mark(audit, run_id, mark)
 
 
+def _rotate_if_large(audit: AuditLog, limit: int | None) -> Path | None:
+    """Rotate the log after a run once it has grown to ``limit`` bytes (``--rotate-size``)."""
+    if limit is None or audit.end_offset() < limit:
+        return None
+    run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
+    return rotate_log(audit, run_id).sealed
+
+
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:
     real = out.resolve()
     for root in roots:
@@ -277,11 +293,16 @@ def _check_output(out: Path, roots: Sequence[Path]) -> Path:
     return real
 
 
-def open_audit(log: Path | None, digest_key: bytes, signer: Ed25519PrivateKey | None) -> AuditLog | None:
+def open_audit(
+    log: Path | None,
+    digest_key: bytes,
+    signer: Ed25519PrivateKey | None,
+    anchors: Sequence[AnchorSink] = (),
+) -> AuditLog | None:
     """The audit log of a run, checked to be appendable before any work (None: no log)."""
     if log is None:
         return None
-    audit = AuditLog(log, digest_key=digest_key, signer=signer)
+    audit = AuditLog(log, digest_key=digest_key, signer=signer, anchors=anchors)
     audit.check_writable()
     return audit
 

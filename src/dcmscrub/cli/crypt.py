@@ -11,11 +11,12 @@ from typing import Annotated, Any
 import typer
 
 from dcmscrub.age import ScryptIdentity, ScryptRecipient
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.log import default_log_path
 from dcmscrub.batch.crypt import DecryptResult, encrypt_file
 from dcmscrub.batch.decrypt import decrypt_tree
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.app import AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
 from dcmscrub.cli.console import error, info, json_errors, print_json, stderr_console
 from dcmscrub.errors import DecryptError, PartialRunError, StorageError, UsageError
 from dcmscrub.keys import read_identity_file, read_passphrase_file
@@ -43,6 +44,7 @@ def decrypt(
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace outputs that exist.")] = False,
     log: LogOpt = None,
+    anchor: AnchorOpt = None,
     linkage_key: Annotated[
         Path | None,
         typer.Option(
@@ -62,7 +64,7 @@ def decrypt(
             identity,
             passphrase_file,
             overwrite,
-            log,
+            (log, readers.anchors(anchor)),
             linkage_key,
             quiet,
             json_out,
@@ -77,7 +79,7 @@ def _decrypt(
     identity: list[Path] | None,
     passphrase_file: Path | None,
     overwrite: bool,
-    log: Path | None,
+    log_to: tuple[Path | None, tuple[AnchorSink, ...]],
     linkage_key: Path | None,
     quiet: bool,
     json_out: bool,
@@ -85,6 +87,7 @@ def _decrypt(
     counts: Counter[str],
 ) -> None:
     console = stderr_console(quiet=quiet)
+    log, anchors = log_to
     identities: list[Any] = []
     for path in identity or []:
         identities += read_identity_file(path)
@@ -97,12 +100,10 @@ def _decrypt(
     single = len(inputs) == 1 and inputs[0].is_file()
 
     def report(result: DecryptResult) -> None:
-        if not single:  # a single file's failure is the command's error, reported once below
+        counts[result.outcome] += 1
+        if result.outcome == "failed" and not single:  # a single file's failure is reported below
             hint = f"detail: {result.detail}" if debug else result.hint
             error(console, f"{result.name}: {_failure_text(result)}", hint=hint)
-
-    def count(result: DecryptResult) -> None:
-        counts[result.outcome] += 1
 
     summary = decrypt_tree(
         inputs,
@@ -111,8 +112,8 @@ def _decrypt(
         overwrite=overwrite,
         log=log or default_log_path(os.environ),
         digest_key=readers.linkage_key(linkage_key),
-        on_failure=report,
-        on_result=count,
+        on_result=report,
+        anchors=anchors,
     )
     info(
         console, f"{summary.decrypted} decrypted, {summary.exists} existing, {summary.failed} failed -> {out}"

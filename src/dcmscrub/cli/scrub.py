@@ -14,7 +14,7 @@ from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
 from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
 from dcmscrub.cli.console import (
     info,
     json_errors,
@@ -88,6 +88,15 @@ def scrub(
         str | None, typer.Option("--shard", metavar="K/N", help="Process only shard K of N.")
     ] = None,
     log: LogOpt = None,
+    anchor: AnchorOpt = None,
+    rotate_size: Annotated[
+        str | None,
+        typer.Option(
+            "--rotate-size",
+            metavar="SIZE",
+            help="After the run, rotate the log once it is this large (e.g. 64M; see log rotate).",
+        ),
+    ] = None,
     audit_key: Annotated[
         Path | None,
         typer.Option(
@@ -146,6 +155,8 @@ def scrub(
             shard=shard_spec,
             command_args=args,
             debug=debug,
+            anchors=readers.anchors(anchor),
+            rotate_size=readers.size(rotate_size),
         )
         with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 
@@ -155,6 +166,10 @@ def scrub(
 
             summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=advance)
         info(console, summary_line(summary))
+        for missed in summary.anchor_failures:
+            warn(console, f"the run's checkpoint could not be anchored in {missed}")
+        if summary.rotated is not None:
+            info(console, f"log rotated: sealed as {summary.rotated.name}")
         if json_out:
             print_json(summary.to_json())
         if summary.error is not None:
