@@ -55,6 +55,7 @@ class Reason(StrEnum):
     WORKER_DIED = "worker_died"
     NOT_LOGGED = "not_logged"
     DECRYPT_FAILED = "decrypt_failed"
+    TOO_LARGE = "too_large"
 
     @property
     def text(self) -> str:
@@ -105,6 +106,7 @@ _TEXT: dict[Reason, str] = {
     Reason.WORKER_DIED: "worker process died (out of memory?)",
     Reason.NOT_LOGGED: "output taken back: its audit record could not be written",
     Reason.DECRYPT_FAILED: "cannot decrypt: wrong key or damaged file",
+    Reason.TOO_LARGE: "too large: a declared length or the header is past the header cap (--max-header)",
 }
 
 

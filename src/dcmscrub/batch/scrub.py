@@ -40,6 +40,7 @@ from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, reso
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import (
     ConfigError,
     DcmscrubError,
@@ -73,6 +74,7 @@ class ScrubOptions:
     debug: bool = False
     anchors: tuple[AnchorSink, ...] = ()  # where each run_end checkpoint is also written
     rotate_size: int | None = None  # rotate the log after the run once it is this large (bytes)
+    max_header: int = DEFAULT_MAX_HEADER  # what one file's header may cost; past it: too_large
 
 
 @dataclass
@@ -201,7 +203,14 @@ def scrub_tree(
     mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out,
+            options.profile,
+            key,
+            options.sink,
+            options.overwrite,
+            tree.tag,
+            options.debug,
+            options.max_header,
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer, options.anchors)

@@ -25,6 +25,7 @@ from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
@@ -63,6 +64,7 @@ class WorkerSettings:
     overwrite: bool
     temp_tag: str
     debug: bool
+    max_header: int = DEFAULT_MAX_HEADER  # bytes a header may cost in memory (dicomio.limits)
 
 
 class Worker:
@@ -102,7 +104,7 @@ class Worker:
             kind = sniff(fh.read(132))
             if kind in ("empty", "other"):
                 raise FileProblem(Reason.EMPTY if kind == "empty" else Reason.NOT_DICOM)
-            header = read_header(fh, item.size, kind)
+            header = read_header(fh, item.size, kind, self.s.max_header)
             ids = output_ids(header.ds, self.s.profile, self.pseudonymizer)
             relpath = output_relpath(*ids, self.s.sink.suffix)
             result.claim = relpath

@@ -24,6 +24,7 @@ from dcmscrub.cli.console import (
     summary_line,
     warn,
 )
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import ConfigError, UsageError
 from dcmscrub.outcomes import Outcome
 from dcmscrub.profiles import load_profile
@@ -97,6 +98,15 @@ def scrub(
             help="After the run, rotate the log once it is this large (e.g. 64M; see log rotate).",
         ),
     ] = None,
+    max_header: Annotated[
+        str,
+        typer.Option(
+            "--max-header",
+            metavar="SIZE",
+            help="What one file's header (all but its pixel data; a deflated file's whole data set)"
+            " may take in memory; a file past it fails as too_large.",
+        ),
+    ] = "64M",
     audit_key: Annotated[
         Path | None,
         typer.Option(
@@ -135,6 +145,7 @@ def scrub(
         shard_spec = readers.shard(shard)
         log_path = log or default_log_path(os.environ)
         n_jobs = jobs or len(os.sched_getaffinity(0))
+        header_cap = readers.size(max_header) or DEFAULT_MAX_HEADER
         args = {
             "profile": prof.name,
             "options": sorted(option or []),
@@ -142,6 +153,7 @@ def scrub(
             "overwrite": overwrite,
             "jobs": n_jobs,
             "shard": shard,
+            "max_header": header_cap,
         }
         sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
         options = ScrubOptions(
@@ -157,6 +169,7 @@ def scrub(
             debug=debug,
             anchors=readers.anchors(anchor),
             rotate_size=readers.size(rotate_size),
+            max_header=header_cap,
         )
         with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 
