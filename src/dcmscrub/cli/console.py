@@ -53,11 +53,27 @@ def info(console: Console, message: str) -> None:
     console.print(Text("dcmscrub: ") + Text(message))
 
 
+_PRINTED: list[bool] = []  # whether this command printed its JSON object already
+_ERROR_CONTEXT: dict[str, object] = {}
+
+
 def print_json(obj: Mapping[str, Any], stream: TextIO | None = None) -> None:
     """One JSON object on stdout (the only thing dcmscrub prints there)."""
     out = stream or sys.stdout
     out.write(json.dumps(obj, sort_keys=True) + "\n")
     out.flush()
+    _PRINTED.append(True)
+
+
+def reset_json_state() -> None:
+    """A new command begins: nothing printed, no error context (main calls this)."""
+    _PRINTED.clear()
+    _ERROR_CONTEXT.clear()
+
+
+def json_printed() -> bool:
+    """True once the command printed its JSON object (an error then prints no second one)."""
+    return bool(_PRINTED)
 
 
 def error_object(exc: DcmscrubError, **context: object) -> dict[str, object]:
@@ -74,20 +90,21 @@ def print_error_json(
     print_json(error_object(exc, **(context or {})), stream)
 
 
-@contextmanager
-def json_errors(enabled: bool, counts: Mapping[str, int] | None = None) -> Iterator[None]:
-    """Under ``--json``, an error that ends the command prints its error object (with ``counts``
-    when given: what was done until then). Errors whose summary object was already printed
-    (``reported``: a partial or interrupted run) print nothing more."""
-    try:
-        yield
-    except DcmscrubError as exc:
-        if enabled and not exc.reported:
-            context: dict[str, object] = {}
-            if counts is not None:
-                context["counts"] = {str(k): n for k, n in counts.items()} | {"total": sum(counts.values())}
-            print_error_json(exc, context)
-        raise
+def error_context(**context: object) -> None:
+    """What the ``--json`` error object of this command carries besides the error, should one end
+    it (``counts``: a live counter of what a run did, read when the object is printed)."""
+    _ERROR_CONTEXT.update(context)
+
+
+def current_error_context() -> dict[str, object]:
+    """The registered context as it is now (counts get their ``total``)."""
+    out: dict[str, object] = {}
+    for key, value in _ERROR_CONTEXT.items():
+        if key == "counts" and isinstance(value, Mapping):
+            out[key] = {str(k): n for k, n in value.items()} | {"total": sum(value.values())}
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass

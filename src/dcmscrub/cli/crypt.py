@@ -17,7 +17,7 @@ from dcmscrub.batch.crypt import DecryptResult, encrypt_file
 from dcmscrub.batch.decrypt import decrypt_tree
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
-from dcmscrub.cli.console import error, info, json_errors, print_json, stderr_console
+from dcmscrub.cli.console import error, error_context, info, print_json, stderr_console
 from dcmscrub.errors import DecryptError, PartialRunError, StorageError, UsageError
 from dcmscrub.keys import read_identity_file, read_passphrase_file
 from dcmscrub.outcomes import Reason
@@ -57,20 +57,19 @@ def decrypt(
 ) -> None:
     """Decrypt age files (from dcmscrub scrub or the age tool); a file appears only once fully verified."""
     counts: Counter[str] = Counter({"decrypted": 0, "exists": 0, "failed": 0, "skipped": 0})
-    with json_errors(json_out, counts):
-        _decrypt(
-            inputs,
-            out,
-            identity,
-            passphrase_file,
-            overwrite,
-            (log, readers.anchors(anchor)),
-            linkage_key,
-            quiet,
-            json_out,
-            debug,
-            counts,
-        )
+    _decrypt(
+        inputs,
+        out,
+        identity,
+        passphrase_file,
+        overwrite,
+        (log, readers.anchors(anchor)),
+        linkage_key,
+        quiet,
+        json_out,
+        debug,
+        counts,
+    )
 
 
 def _decrypt(
@@ -100,6 +99,7 @@ def _decrypt(
     single = len(inputs) == 1 and inputs[0].is_file()
 
     def report(result: DecryptResult) -> None:
+        error_context(counts=counts)  # from the first file on, an error object says what was done
         counts[result.outcome] += 1
         if result.outcome == "failed" and not single:  # a single file's failure is reported below
             hint = f"detail: {result.detail}" if debug else result.hint

@@ -16,8 +16,8 @@ from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
 from dcmscrub.cli.console import (
+    error_context,
     info,
-    json_errors,
     print_json,
     run_progress,
     stderr_console,
@@ -122,68 +122,71 @@ def scrub(
 ) -> None:
     """De-identify every DICOM file under INPUT... into OUT/<patient>/<study>/<series>/<sop>.dcm.age."""
     counts: Counter[str] = Counter({o.value: 0 for o in Outcome})
-    with json_errors(json_out, counts):
-        console = stderr_console(quiet=quiet)
-        prof = load_profile(profile, option or [])
-        recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
-        if no_encrypt and recips:
-            raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
-        if not no_encrypt and not recips:
-            raise ConfigError(
-                "no recipient to encrypt outputs to",
-                hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
-                "or ask for plain outputs with --no-encrypt",
-            )
-        key = readers.linkage_key(linkage_key)
-        if key is None:
-            warn(
-                console,
-                "no linkage key: pseudonyms use a random secret for this run only and will not match "
-                "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
-            )
-        signer = readers.audit_signer(audit_key)
-        shard_spec = readers.shard(shard)
-        log_path = log or default_log_path(os.environ)
-        n_jobs = jobs or len(os.sched_getaffinity(0))
-        header_cap = readers.size(max_header) or DEFAULT_MAX_HEADER
-        args = {
-            "profile": prof.name,
-            "options": sorted(option or []),
-            "encrypt": not no_encrypt,
-            "overwrite": overwrite,
-            "jobs": n_jobs,
-            "shard": shard,
-            "max_header": header_cap,
-        }
-        sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
-        options = ScrubOptions(
-            prof,
-            sink,
-            linkage_key=key,
-            log=log_path,
-            audit_signer=signer,
-            overwrite=overwrite,
-            jobs=n_jobs,
-            shard=shard_spec,
-            command_args=args,
-            debug=debug,
-            anchors=readers.anchors(anchor),
-            rotate_size=readers.size(rotate_size),
-            max_header=header_cap,
+    console = stderr_console(quiet=quiet)
+    prof = load_profile(profile, option or [])
+    recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
+    if no_encrypt and recips:
+        raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
+    if not no_encrypt and not recips:
+        raise ConfigError(
+            "no recipient to encrypt outputs to",
+            hint="give -r age1... or -R FILE (make a key with: dcmscrub keygen -o FILE), "
+            "or ask for plain outputs with --no-encrypt",
         )
-        with run_progress(console, quiet=quiet, verbose=verbose) as bar:
+    key = readers.linkage_key(linkage_key)
+    if key is None:
+        warn(
+            console,
+            "no linkage key: pseudonyms use a random secret for this run only and will not match "
+            "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
+        )
+    signer = readers.audit_signer(audit_key)
+    shard_spec = readers.shard(shard)
+    log_path = log or default_log_path(os.environ)
+    n_jobs = jobs or len(os.sched_getaffinity(0))
+    header_cap = readers.size(max_header) or DEFAULT_MAX_HEADER
+    args = {
+        "profile": prof.name,
+        "options": sorted(option or []),
+        "encrypt": not no_encrypt,
+        "overwrite": overwrite,
+        "jobs": n_jobs,
+        "shard": shard,
+        "max_header": header_cap,
+    }
+    sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
+    options = ScrubOptions(
+        prof,
+        sink,
+        linkage_key=key,
+        log=log_path,
+        audit_signer=signer,
+        overwrite=overwrite,
+        jobs=n_jobs,
+        shard=shard_spec,
+        command_args=args,
+        debug=debug,
+        anchors=readers.anchors(anchor),
+        rotate_size=readers.size(rotate_size),
+        max_header=header_cap,
+    )
+    with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 
-            def advance(result: FileResult) -> None:
-                counts[result.outcome] += 1
-                bar.advance(result)
+        def start(files: int, size: int) -> None:
+            error_context(counts=counts)  # from now on, an error object says what was done
+            bar.start(files, size)
 
-            summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=advance)
-        info(console, summary_line(summary))
-        for missed in summary.anchor_failures:
-            warn(console, f"the run's checkpoint could not be anchored in {missed}")
-        if summary.rotated is not None:
-            info(console, f"log rotated: sealed as {summary.rotated.name}")
-        if json_out:
-            print_json(summary.to_json())
-        if summary.error is not None:
-            raise summary.error
+        def advance(result: FileResult) -> None:
+            counts[result.outcome] += 1
+            bar.advance(result)
+
+        summary = scrub_tree(inputs, out, options, on_start=start, on_result=advance)
+    info(console, summary_line(summary))
+    for missed in summary.anchor_failures:
+        warn(console, f"the run's checkpoint could not be anchored in {missed}")
+    if summary.rotated is not None:
+        info(console, f"log rotated: sealed as {summary.rotated.name}")
+    if json_out:
+        print_json(summary.to_json())
+    if summary.error is not None:
+        raise summary.error
