@@ -10,6 +10,7 @@ This module imports nothing from dcmscrub.
 
 from __future__ import annotations
 
+import errno
 from enum import StrEnum
 
 
@@ -54,6 +55,7 @@ class Reason(StrEnum):
     WORKER_DIED = "worker_died"
     NOT_LOGGED = "not_logged"
     DECRYPT_FAILED = "decrypt_failed"
+    TOO_LARGE = "too_large"
 
     @property
     def text(self) -> str:
@@ -104,6 +106,7 @@ _TEXT: dict[Reason, str] = {
     Reason.WORKER_DIED: "worker process died (out of memory?)",
     Reason.NOT_LOGGED: "output taken back: its audit record could not be written",
     Reason.DECRYPT_FAILED: "cannot decrypt: wrong key or damaged file",
+    Reason.TOO_LARGE: "too large: a declared length or the header is past the header cap (--max-header)",
 }
 
 
@@ -115,3 +118,12 @@ class FileProblem(Exception):
     def __init__(self, reason: Reason) -> None:
         super().__init__(reason.value)
         self.reason = reason
+
+
+def os_error_reason(exc: OSError) -> Reason:
+    """The fixed reason for an OS error while writing an output."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Reason.DISK_FULL
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Reason.WRITE_DENIED
+    return Reason.IO_ERROR

@@ -714,12 +714,19 @@ def test_unended_run_at_the_tail_may_still_be_running(tmp_path: Path) -> None:
     ]
 
 
-def test_unended_run_before_a_later_finished_run_is_an_error(tmp_path: Path) -> None:
+def test_unended_run_before_a_later_finished_run_is_a_warning(tmp_path: Path) -> None:
+    """A long, quiet run whose mark is out of sight (another user's folder, a copy of the log)
+    must not fail the log: a cut-off end is what anchors catch (see test_anchors.py)."""
     path = tmp_path / "audit.jsonl"
     log = make_log(path)
     write_run(log, "run-1", ["written"], end=False)
     write_run(log, "run-2", ["written"])
-    assert_bad(verify_log([path]), 0, "run_start without run_end")
+    result = verify_log([path])
+    assert result.ok, result
+    assert result.warnings[0] == (
+        "run starting at seq 0 has no run_end and other runs ended after it:"
+        " it may still be running (its run mark is out of sight) or it was killed"
+    )
 
 
 def test_an_unended_run_whose_mark_is_held_is_still_running(tmp_path: Path) -> None:
@@ -731,7 +738,7 @@ def test_an_unended_run_whose_mark_is_held_is_still_running(tmp_path: Path) -> N
     live = "01a22312-4bd5-7e9c-b214-2291befd00ac"
     write_run(log, live, ["written"], end=False)
     write_run(log, "run-2", ["written"])
-    assert_bad(verify_log([path]), 0, "run_start without run_end")  # no mark: as before
+    assert verify_log([path]).ok  # no mark: a warning
     mark = hold_run_mark(path, live)
     result = verify_log([path])
     assert result.ok, result

@@ -273,7 +273,7 @@ def test_broken_files_are_reported_and_the_run_goes_on(tmp_path: Path, sample_co
     codes = {r.name: r.reason for r in summary.problems}
     assert codes["cut_header.dcm"] == "truncated"
     assert codes["cut_pixels.dcm"] == "truncated"
-    assert codes["garbage.dcm"] in ("corrupt", "truncated")
+    assert codes["garbage.dcm"] in ("corrupt", "truncated", "too_large")  # random lengths may be past the cap
     assert summary.counts["written"] == expected("deidentify")
 
 

@@ -115,3 +115,16 @@ def test_bench_mode_pauses_65_seconds_between_runs_unless_told_otherwise() -> No
     missing = _bench_args("--settle")
     assert missing.returncode != 0
     assert "--settle needs a value" in missing.stderr
+
+
+def test_bench_verify_reports_a_verified_log() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_verify.py"), "--runs", "2", "--files", "50", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["lines"] == 2 * (50 + 2) and len(report["verify_seconds"]) == 1

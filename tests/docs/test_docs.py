@@ -28,6 +28,7 @@ COMMANDS = [
     "profile show",
     "profile check",
     "log verify",
+    "log rotate",
     "log show",
 ]
 

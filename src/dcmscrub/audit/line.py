@@ -12,6 +12,8 @@ With a signer, every ``run_end`` line is a checkpoint (see :mod:`dcmscrub.audit.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -30,6 +32,10 @@ MAX_LINE_BYTES: Final = 1 << 20  # a longer line is refused on append and is an 
 REPAIR_EVENT: Final = "repair"
 # written by a run that found another run's process dead (dcmscrub.runmarks): closes that run
 ABANDONED_EVENT: Final = "run_abandoned"
+# rotation (dcmscrub.audit.rotate): the last line of a sealed file, the first line of the next
+SEALED_EVENT: Final = "log_sealed"
+LOG_OPEN_EVENT: Final = "log_open"
+SIGNED_EVENTS: Final = frozenset({"run_end", SEALED_EVENT})  # checkpoints: signed with an audit key
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 TS_RE: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 HEX64_RE: Final = re.compile(r"[0-9a-f]{64}")
@@ -90,3 +96,52 @@ def checkpoint_head(record: Mapping[str, Any]) -> str:
 
 def checkpoint_message(head: str) -> bytes:
     return CHECKPOINT_CONTEXT + head.encode("ascii")
+
+
+# ------------------------------------------------------------------------------------ reading lines
+
+
+def _reject_constant(_name: str) -> object:
+    raise ValueError("NaN and infinities are not JSON")
+
+
+def parse_canonical(line: bytes) -> dict[str, Any] | None:
+    """The record on ``line`` (without "\\n") if it is an object in exact canonical form."""
+    try:
+        obj = json.loads(line.decode("ascii"), parse_constant=_reject_constant)
+        if not isinstance(obj, dict) or canonical_line(obj)[:-1] != line:
+            return None
+    except (UnicodeDecodeError, ValueError, TypeError, RecursionError):
+        return None
+    return obj
+
+
+def common_problem(rec: Mapping[str, Any]) -> str | None:
+    if not rec.keys() >= COMMON_KEYS:
+        return "line lacks a common field (v seq ts event run_id prev)"
+    if type(rec["v"]) is not int or rec["v"] != AUDIT_VERSION:
+        return "unsupported record version"
+    if type(rec["seq"]) is not int or rec["seq"] < 0:
+        return "seq is not a whole number"
+    if not isinstance(rec["ts"], str) or not TS_RE.fullmatch(rec["ts"]):
+        return "ts is not UTC RFC 3339 with microseconds"
+    if not isinstance(rec["event"], str) or not EVENT_RE.fullmatch(rec["event"]):
+        return "event is not a valid name"
+    if not isinstance(rec["run_id"], str) or not rec["run_id"]:
+        return "run_id is not a string"
+    if not isinstance(rec["prev"], str) or not HEX64_RE.fullmatch(rec["prev"]):
+        return "prev is not a SHA-256 hex digest"
+    return None
+
+
+def decode_signature(text: object) -> bytes | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    # canonical base64 only: otherwise the unused low bits of the last character could change freely
+    if len(raw) != 64 or base64.b64encode(raw).decode("ascii") != text:
+        return None
+    return raw

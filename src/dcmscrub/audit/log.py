@@ -40,6 +40,7 @@ either; :func:`dcmscrub.audit.verify.verify_log` already accepts rotated files t
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -49,13 +50,14 @@ import math
 import os
 import pwd
 import stat
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from dcmscrub.audit.anchor import Anchor, AnchorSink, anchor_for, log_identity
 from dcmscrub.audit.line import (
     AUDIT_VERSION,
     COMMON_KEYS,
@@ -65,6 +67,7 @@ from dcmscrub.audit.line import (
     REPAIR_EVENT,
     RUN_ID_RE,
     SIGNATURE_KEYS,
+    SIGNED_EVENTS,
     audit_key_fingerprint,
     canonical_line,
     checkpoint_head,
@@ -121,6 +124,12 @@ def _rfind_newline(fd: int, end: int) -> int:
     return -1
 
 
+def _first_line(fd: int) -> bytes:
+    """The log's first line (without its "\\n"): it names the log in its anchors."""
+    head = os.pread(fd, MAX_LINE_BYTES, 0)
+    return head.split(b"\n", 1)[0]
+
+
 def _is_plain_json(value: object, depth: int) -> bool:
     """True for values that serialize to canonical JSON and parse back equal (so verify can re-check)."""
     if value is None or isinstance(value, bool | str):
@@ -157,6 +166,7 @@ class AuditLog:
         signer: Ed25519PrivateKey | None = None,
         clock: Callable[[], datetime] | None = None,
         fault_injection_write: Callable[[int, bytes], int] | None = None,
+        anchors: Sequence[AnchorSink] = (),
     ) -> None:
         if not isinstance(digest_key, bytes) or len(digest_key) != 32:
             raise ValueError("digest_key must be 32 bytes")
@@ -166,6 +176,8 @@ class AuditLog:
         self._key_id = audit_key_fingerprint(signer.public_key()) if signer is not None else None
         self._clock = clock or utc_now
         self._write = fault_injection_write or os.write
+        self._anchors = tuple(anchors)
+        self.anchor_failures: list[str] = []  # sinks that could not take a checkpoint (a warning)
 
     def __repr__(self) -> str:
         return f"AuditLog({str(self.path)!r}, signed={self._signer is not None})"
@@ -262,7 +274,7 @@ class AuditLog:
         if not fields:
             return []
         try:
-            return self._append_locked(event, run_id, fields)
+            records, anchors = self._append_locked(event, run_id, fields)
         except OSError as exc:
             cause, hint = CAUSES.get(exc.errno or 0, ("a system error occurred", GENERIC_HINT))
             raise AuditWriteError(
@@ -271,6 +283,18 @@ class AuditLog:
                 hint=hint,
                 detail=errno_name(exc),
             ) from exc
+        self.anchor(anchors)
+        return records
+
+    def anchor(self, anchors: Sequence[Anchor]) -> None:
+        """Copy checkpoints to the anchor sinks (after the log's lock is dropped). A sink that
+        fails is noted in :attr:`anchor_failures`: the record is in the log, the run goes on."""
+        for anchor in anchors:
+            for sink in self._anchors:
+                try:
+                    sink.write(anchor)
+                except OSError:
+                    self.anchor_failures.append(sink.name)
 
     def _check_request(self, event: str, run_id: str, fields: Mapping[str, object]) -> None:
         if not isinstance(event, str) or not EVENT_RE.fullmatch(event) or event == REPAIR_EVENT:
@@ -293,7 +317,14 @@ class AuditLog:
 
     def _append_locked(
         self, event: str, run_id: str, fields: Sequence[Mapping[str, object]]
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], list[Anchor]]:
+        with self.locked() as fd:
+            return self.append_fd(fd, event, run_id, fields)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[int]:
+        """The log file, open read-write and locked exclusively, still the one under its name
+        (a rotation may rename it between the open and the lock: then the new one is opened)."""
         for _ in range(_REOPEN_ATTEMPTS):
             fd = os.open(self.path, _APPEND_FLAGS, 0o600)
             try:
@@ -302,7 +333,8 @@ class AuditLog:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 try:
                     if self._still_named(fd):
-                        return self._append_fd(fd, event, run_id, fields)
+                        yield fd
+                        return
                 finally:
                     fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
@@ -319,9 +351,11 @@ class AuditLog:
         held = os.fstat(fd)
         return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
-    def _append_fd(
+    def append_fd(
         self, fd: int, event: str, run_id: str, fields: Sequence[Mapping[str, object]]
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], list[Anchor]]:
+        """Append to the log open and locked as ``fd`` (see :meth:`locked`): the records as
+        written and the anchors of the checkpoints among them (for :meth:`anchor`)."""
         ts = format_ts(self._clock())  # before any change: a bad clock must not leave a half-repair
         size = os.fstat(fd).st_size
         dropped = 0
@@ -338,20 +372,28 @@ class AuditLog:
             seq, prev = 0, GENESIS_PREV
         out = b""
         if dropped:
-            repair = self._build(REPAIR_EVENT, run_id, {"dropped_bytes": dropped}, seq, prev, ts)
+            repair = self.build(REPAIR_EVENT, run_id, {"dropped_bytes": dropped}, seq, prev, ts)
             line = canonical_line(repair)
             out += line
             seq, prev = seq + 1, sha256_hex(line[:-1])
         records = []
         for one in fields:
-            record = self._build(event, run_id, one, seq, prev, ts)
+            record = self.build(event, run_id, one, seq, prev, ts)
             line = canonical_line(record)
             out += line
             records.append(record)
             seq, prev = seq + 1, sha256_hex(line[:-1])
         self._write_all(fd, out, size)
         os.fsync(fd)
-        return records
+        anchors: list[Anchor] = []
+        if self._anchors and event in SIGNED_EVENTS:
+            log_id, generation = log_identity(_first_line(fd))
+            for record in records:
+                line = canonical_line(record)
+                anchors.append(
+                    anchor_for(record, line, log_id=log_id, generation=generation, file=self.path.name)
+                )
+        return records, anchors
 
     def _tail_seq(self, last: bytes) -> int:
         try:
@@ -365,12 +407,12 @@ class AuditLog:
             )
         return seq
 
-    def _build(
+    def build(
         self, event: str, run_id: str, fields: Mapping[str, object], seq: int, prev: str, ts: str
     ) -> dict[str, Any]:
         record: dict[str, Any] = dict(fields)
         record.update(v=AUDIT_VERSION, seq=seq, ts=ts, event=event, run_id=run_id, prev=prev)
-        if self._signer is not None and event == "run_end":
+        if self._signer is not None and event in SIGNED_EVENTS:
             head = checkpoint_head(record)
             signature = self._signer.sign(checkpoint_message(head))
             record["checkpoint"] = {"seq": seq, "head": head}

@@ -73,21 +73,21 @@ def _walk_outputs(root: Path) -> Iterator[tuple[str, Path | None]]:
                 yield rel, None  # symlinks (also to folders: os.walk lists them but does not enter them)
 
 
-def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -> OutputProblem | None:
-    """The first problem between the recorded outputs (``output -> (sha256, file index, seq)``)
-    and the files under ``root``: a record at fault first, else a file no record names."""
+def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -> list[OutputProblem]:
+    """Every problem between the recorded outputs (``output -> (sha256, file index, seq)``) and
+    the files under ``root``: records at fault first (in log order), then files no record names."""
     seen: set[str] = set()
     record_problems: list[OutputProblem] = []
-    unrecorded: OutputProblem | None = None
+    unrecorded: list[OutputProblem] = []
     for rel, full in _walk_outputs(root):
         if full is None:
-            unrecorded = unrecorded or OutputProblem(
-                0, None, f"the output folder holds a link or special file: {rel}"
+            unrecorded.append(
+                OutputProblem(0, None, f"the output folder holds a link or special file: {rel}")
             )
             continue
         recorded = outputs.get(rel)
         if recorded is None:
-            unrecorded = unrecorded or OutputProblem(0, None, f"output file not recorded: {rel}")
+            unrecorded.append(OutputProblem(0, None, f"output file not recorded: {rel}"))
             continue
         seen.add(rel)
         digest, fi, seq = recorded
@@ -100,6 +100,5 @@ def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -
     for rel, (_digest, fi, seq) in outputs.items():
         if rel not in seen:
             record_problems.append(OutputProblem(fi, seq, f"recorded output file is missing: {rel}"))
-    if record_problems:
-        return min(record_problems, key=lambda bad: (bad.file_index, bad.seq or 0))
-    return unrecorded
+    record_problems.sort(key=lambda bad: (bad.file_index, bad.seq or 0))
+    return record_problems + sorted(unrecorded, key=lambda bad: bad.problem)

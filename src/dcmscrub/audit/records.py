@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from dcmscrub.audit.line import ABANDONED_EVENT
+from dcmscrub.audit.line import ABANDONED_EVENT, LOG_OPEN_EVENT, SEALED_EVENT
 from dcmscrub.errors import ExitCode
 from dcmscrub.outcomes import Outcome, Reason
 
@@ -148,7 +148,47 @@ class RunAbandoned:
         return {"abandoned_run": self.abandoned_run, "recovered_records": self.recovered_records}
 
 
-Record = FileRecord | RunStart | RunEnd | RunAbandoned
+@dataclass(frozen=True)
+class LogSealed:
+    """The last record of a file that rotation sealed (a checkpoint: signed with an audit key,
+    anchored). ``event`` ``log_sealed``."""
+
+    EVENT: ClassVar[str] = SEALED_EVENT
+
+    generation: int  # of the sealed file (1: the log's first file)
+    sealed_as: str  # the name it keeps beside the log (<log>.<generation>)
+    open_runs: list[str]  # runs begun and not ended: their records go on in the next file
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {"generation": self.generation, "sealed_as": self.sealed_as, "open_runs": list(self.open_runs)}
+
+
+@dataclass(frozen=True)
+class LogOpen:
+    """The first record of the file that follows a sealed one; its ``prev`` chains to the sealed
+    file's last line. ``event`` ``log_open``."""
+
+    EVENT: ClassVar[str] = LOG_OPEN_EVENT
+
+    generation: int  # of this file
+    log_id: str  # the log's id for good: SHA-256 of the first line of its first file
+    prev_file: str  # the sealed file's name (beside this one)
+    prev_lines: int
+    open_runs: list[str]
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "generation": self.generation,
+            "log_id": self.log_id,
+            "prev_file": self.prev_file,
+            "prev_lines": self.prev_lines,
+            "open_runs": list(self.open_runs),
+        }
+
+
+Record = FileRecord | RunStart | RunEnd | RunAbandoned | LogSealed | LogOpen
 
 
 def status_agrees(status: object, exit_code: object, counts: Mapping[str, int]) -> bool:

@@ -18,11 +18,12 @@ from pathlib import Path
 from dcmscrub.atomic import OutputExistsError, commit, discard, sync_filesystem
 from dcmscrub.audit.journal import RunMark, pending_note
 from dcmscrub.audit.log import AuditLog
+from dcmscrub.audit.placement import GENERIC_HINT, errno_name
 from dcmscrub.audit.records import FileRecord
 from dcmscrub.batch.pool import Stop
-from dcmscrub.batch.worker import FileResult, os_error_reason
+from dcmscrub.batch.worker import FileResult
 from dcmscrub.errors import AuditWriteError, StorageError
-from dcmscrub.outcomes import Outcome, Reason
+from dcmscrub.outcomes import Outcome, Reason, os_error_reason
 
 
 def file_record(audit: AuditLog, result: FileResult) -> FileRecord:
@@ -40,7 +41,15 @@ def file_record(audit: AuditLog, result: FileResult) -> FileRecord:
 
 
 class CommitBatch:
-    """Collects results in input order and commits them a batch at a time (module docstring)."""
+    """Collects results in input order and commits them a batch at a time (module docstring).
+
+    The run's counts and its ``file`` records are always the same set of inputs: a result is
+    counted (``on_committed``) only once its record is in the log. After a stop that ends the
+    run (``stop.fatal``: the output disk or the log is full) no further result is committed,
+    counted or recorded; its temporary file is removed and the input is left for the next run,
+    like a file never handed out. A batch whose records cannot be written is taken back
+    (``taken_back`` counts its outputs) and is not counted either.
+    """
 
     COMMIT_FILES = 64
     COMMIT_SECONDS = 0.5
@@ -61,13 +70,23 @@ class CommitBatch:
         self.committed: set[str] = set()
         self.results: list[FileResult] = []
         self.started = 0.0
+        self.taken_back = 0  # outputs removed again because their records could not be written
+        self.left = 0  # results dropped after a fatal stop (left for the next run)
 
     def add(self, result: FileResult) -> None:
-        """Take the next result (in input order); commit when the batch is full or old enough."""
+        """Take the next result (in input order); commit when the batch is full or old enough,
+        and at once when the output disk is full (the run stops there)."""
+        if self.stop.fatal is not None:
+            self._leave([result])
+            return
         if not self.results:
             self.started = time.monotonic()
         self.results.append(result)
-        if len(self.results) >= self.COMMIT_FILES or time.monotonic() - self.started > self.COMMIT_SECONDS:
+        if (
+            len(self.results) >= self.COMMIT_FILES
+            or time.monotonic() - self.started > self.COMMIT_SECONDS
+            or result.reason == Reason.DISK_FULL
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -75,37 +94,68 @@ class CommitBatch:
         batch, self.results = self.results, []
         if not batch:
             return
-        if any(r.temp for r in batch):
+        if self.stop.fatal is not None:
+            self._leave(batch)
+            return
+        temps = any(r.temp for r in batch)
+        if temps:
             sync_filesystem(self.out)  # the data, before any name points at it
-            if self.audit is not None and self.mark.held:
-                # if the run dies between the renames and the records, the next run logs them
-                notes = [file_record(self.audit, r) for r in batch if r.temp and r.outcome == Outcome.WRITTEN]
-                self.mark.note_pending(pending_note(self.out, self.audit.end_offset(), notes))
-            for result in batch:
-                _commit(result, self.out, self.overwrite, self.committed)
+            if not self._note(batch):
+                return
+        for result in batch:  # every result: which input takes an output is decided in input order
+            _commit(result, self.out, self.overwrite, self.committed)
+        if temps:
             sync_filesystem(self.out)  # the names, before a record says they exist
         if self.audit is not None:
-            self._log(self.audit, batch)
-            self.mark.clear_pending()
+            if not self._log(self.audit, batch):
+                return
+            with contextlib.suppress(OSError):
+                self.mark.clear_pending()
         for result in batch:
             self.on_committed(result)
+        if any(r.reason == Reason.DISK_FULL for r in batch):
+            self.stop.fatal = StorageError(
+                "the output disk is full; the run stopped", hint="free space, then run again"
+            )
 
-    def _log(self, audit: AuditLog, batch: list[FileResult]) -> None:
-        if self.stop.fatal is not None:
-            for result in batch:
-                _unlog(result, self.out)
-            return
+    def _note(self, batch: list[FileResult]) -> bool:
+        """Keep the batch's records in the run's mark before the renames (if the run dies
+        between the renames and the records, the next run logs them). False when the mark
+        cannot be written: the run then stops before renaming anything."""
+        if self.audit is None or not self.mark.held:
+            return True
+        notes = [file_record(self.audit, r) for r in batch if r.temp and r.outcome == Outcome.WRITTEN]
+        try:
+            self.mark.note_pending(pending_note(self.out, self.audit.end_offset(), notes))
+        except OSError as exc:
+            self.stop.fatal = AuditWriteError(
+                f"cannot write the run's mark beside the audit log {self.audit.path} ({errno_name(exc)});"
+                " the run stops rather than work unlogged",
+                hint=GENERIC_HINT,
+                detail=errno_name(exc),
+            )
+            self._leave(batch)
+            return False
+        return True
+
+    def _log(self, audit: AuditLog, batch: list[FileResult]) -> bool:
         try:
             audit.record_many(self.run_id, [file_record(audit, r) for r in batch])
         except AuditWriteError as exc:
             self.stop.fatal = exc  # no work goes unlogged: hand out no further file
             for result in batch:
-                _unlog(result, self.out)
-            return
-        if any(r.reason == Reason.DISK_FULL for r in batch):
-            self.stop.fatal = StorageError(
-                "the output disk is full; the run stopped", hint="free space, then run again"
-            )
+                self.taken_back += _unlog(result, self.out)
+            self.left += len(batch)
+            return False
+        return True
+
+    def _leave(self, batch: list[FileResult]) -> None:
+        """Results that arrive after the run stopped for good: not committed, counted or recorded."""
+        for result in batch:
+            if result.temp:
+                discard(Path(result.temp))
+                result.temp = None
+        self.left += len(batch)
 
 
 def in_order(results: Iterator[FileResult]) -> Iterator[FileResult]:
@@ -123,12 +173,10 @@ def in_order(results: Iterator[FileResult]) -> Iterator[FileResult]:
 
 def _commit(result: FileResult, out: Path, overwrite: bool, committed: set[str]) -> None:
     """Give a written output its final name; the first input (in input order) that names an
-    output wins, and a later one with the same SOP Instance UID is a reported duplicate."""
-    if (
-        result.output is not None
-        and result.output in committed
-        and result.outcome in (Outcome.WRITTEN, Outcome.EXISTS)
-    ):
+    output wins, and a later one with the same SOP Instance UID is a reported duplicate, whatever
+    became of it (written, found on disk, quarantined or failed after its name was known)."""
+    claim = result.claim or result.output
+    if claim is not None and claim in committed and result.outcome != Outcome.SKIPPED:
         if result.temp:
             discard(Path(result.temp))
         result.outcome, result.reason, result.temp = Outcome.SKIPPED, Reason.DUPLICATE_SOP_INSTANCE, None
@@ -152,9 +200,11 @@ def _commit(result: FileResult, out: Path, overwrite: bool, committed: set[str])
     committed.add(result.output)
 
 
-def _unlog(result: FileResult, out: Path) -> None:
-    """Take back an output whose record could not be written: no work goes unlogged."""
+def _unlog(result: FileResult, out: Path) -> int:
+    """Take back an output whose record could not be written (no work goes unlogged); 1 if one was."""
     if result.outcome == Outcome.WRITTEN and result.output:
         with contextlib.suppress(FileNotFoundError):
             (out / result.output).unlink()
         result.outcome, result.reason = Outcome.FAILED, Reason.NOT_LOGGED
+        return 1
+    return 0

@@ -18,7 +18,8 @@ from typing import Final, Literal
 from dcmscrub.age import Identity, Recipient, decrypt, encrypt, looks_like_age
 from dcmscrub.atomic import OutputExistsError, atomic_output, is_temp_name
 from dcmscrub.batch.walk import is_within
-from dcmscrub.errors import DecryptError, InputError, OutputError
+from dcmscrub.errors import DecryptError, InputError, OutputError, StorageError
+from dcmscrub.outcomes import Reason, os_error_reason
 
 __all__ = [
     "DecryptOutcome",
@@ -139,6 +140,7 @@ class DecryptResult:
     detail: str | None = None
     size: int = 0
     hint: str | None = None  # only where it says more than DecryptError.HINT (an armored file)
+    reason: Reason | None = None  # why it failed: decrypt_failed (key or file), or an I/O reason
 
 
 @dataclass
@@ -238,11 +240,13 @@ def _run_job(job: _Job, identities: Sequence[Identity], overwrite: bool, taken: 
         size = _decrypt_to(job.src, job.dst, identities, overwrite)
     except DecryptError as exc:
         hint = exc.hint if exc.hint != DecryptError.HINT else None
-        return DecryptResult(job.name, "failed", detail=exc.reason, hint=hint)
+        return DecryptResult(job.name, "failed", detail=exc.reason, hint=hint, reason=Reason.DECRYPT_FAILED)
     except OutputExistsError:
         return DecryptResult(job.name, "exists", output=job.dst)
     except OSError as exc:
-        return DecryptResult(job.name, "failed", detail=f"i/o error: {exc.strerror or type(exc).__name__}")
+        # an I/O error is not "wrong key": it is said as what it is (a full disk stops the run)
+        detail = f"i/o error: {exc.strerror or type(exc).__name__}"
+        return DecryptResult(job.name, "failed", detail=detail, reason=os_error_reason(exc))
     return DecryptResult(job.name, "decrypted", output=job.dst, size=size)
 
 
@@ -259,8 +263,9 @@ def decrypt_paths(
     A file input becomes ``out_dir/<name without .age>``; a folder input keeps its layout under
     ``out_dir``; hidden folders inside it (tool state such as ``.dcmscrub/``) are not entered.
     Each output appears only once its last chunk authenticated. Files in a folder that are not
-    age files count as failed. Raises :class:`InputError` for a missing input and
-    :class:`OutputError` for an ``out_dir`` inside an input folder, before any work.
+    age files count as failed. A full output disk stops the run (:class:`StorageError`, 74)
+    after the file that hit it was reported to ``on_result``. Raises :class:`InputError` for a
+    missing input and :class:`OutputError` for an ``out_dir`` inside an input folder, before any work.
     """
     _check_paths(inputs, out_dir)
     try:
@@ -274,4 +279,9 @@ def decrypt_paths(
         summary.add(result)
         if on_result is not None:
             on_result(result)
+        if result.reason == Reason.DISK_FULL:
+            raise StorageError(
+                f"the output disk is full; decrypt stopped at {result.name}",
+                hint="free space, then run again (files already decrypted are kept)",
+            )
     return summary

@@ -11,15 +11,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dcmscrub.age import Identity
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.journal import RunMark
 from dcmscrub.audit.line import new_run_id
 from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import FileRecord, RunEnd, RunStart, RunStatus
 from dcmscrub.batch.crypt import DecryptResult, DecryptSummary, decrypt_paths
-from dcmscrub.batch.recovery import hold_mark
+from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.scrub import open_audit
-from dcmscrub.errors import ExitCode
+from dcmscrub.errors import AuditWriteError, ExitCode, StorageError
 from dcmscrub.outcomes import Outcome, Reason
 
 _OUTCOMES: dict[str, Outcome] = {
@@ -38,36 +39,52 @@ def decrypt_tree(
     overwrite: bool = False,
     log: Path | None = None,
     digest_key: bytes | None = None,
-    on_failure: Callable[[DecryptResult], None] | None = None,
+    on_result: Callable[[DecryptResult], None] | None = None,
+    anchors: Sequence[AnchorSink] = (),
 ) -> DecryptSummary:
     """Decrypt files and folders into ``out`` (see :func:`~dcmscrub.batch.crypt.decrypt_paths`),
     recording the run in the audit log ``log``.
 
-    ``digest_key`` keys the log's path digests (a random key when None: the digests then only
-    tell records apart).
+    ``on_result`` is called with each file's result as it is recorded; ``anchors`` receive the
+    run's checkpoint. ``digest_key`` keys the log's path digests (a random key when None: the
+    digests then only tell records apart).
     """
-    audit = open_audit(log, digest_key or os.urandom(32), None)
+    audit = open_audit(log, digest_key or os.urandom(32), None, anchors)
     run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
+    mark = take_mark(audit, run_id)
     if audit is not None:
-        audit.record(
-            run_id,
-            RunStart(
-                command="decrypt",
-                operator=operator_info(os.environ),
-                tool=tool_versions(),
-                args={"overwrite": overwrite, "identities": len(identities)},
-                keys={"identities": sorted(_identity_fingerprint(i) for i in identities)},
-                input_roots=[audit.digest(str(p.resolve())) for p in inputs],
-                output_root_digest=audit.digest(str(out.resolve())),
-            ),
+        start = RunStart(
+            command="decrypt",
+            operator=operator_info(os.environ),
+            tool=tool_versions(),
+            args={"overwrite": overwrite, "identities": len(identities)},
+            keys={"identities": sorted(_identity_fingerprint(i) for i in identities)},
+            input_roots=[audit.digest(str(p.resolve())) for p in inputs],
+            output_root_digest=audit.digest(str(out.resolve())),
         )
-    mark = hold_mark(audit, run_id)
+        _record_start(audit, run_id, mark, start)
     try:
+        mark = hold_mark(audit, run_id, mark)
         return _decrypt_logged(
-            inputs, out, identities, overwrite, audit=audit, run_id=run_id, mark=mark, on_failure=on_failure
+            inputs,
+            out,
+            identities,
+            overwrite,
+            audit=audit,
+            run_id=run_id,
+            mark=mark,
+            on_result=on_result,
         )
     finally:
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
+
+
+def _record_start(audit: AuditLog, run_id: str, mark: RunMark, start: RunStart) -> None:
+    try:
+        audit.record(run_id, start)
+    except BaseException:
+        mark.release()  # no run_start, no run: nothing for a later run to record as abandoned
+        raise
 
 
 def _decrypt_logged(
@@ -79,7 +96,7 @@ def _decrypt_logged(
     audit: AuditLog | None,
     run_id: str,
     mark: RunMark,
-    on_failure: Callable[[DecryptResult], None] | None,
+    on_result: Callable[[DecryptResult], None] | None,
 ) -> DecryptSummary:
     """The body of :func:`decrypt_tree` once its ``run_start`` is written: files, then ``run_end``."""
     counts: Counter[str] = Counter()
@@ -87,15 +104,22 @@ def _decrypt_logged(
     def record(result: DecryptResult) -> None:
         outcome = _OUTCOMES[result.outcome]
         counts[outcome] += 1
-        if outcome == Outcome.FAILED and on_failure is not None:
-            on_failure(result)
+        if on_result is not None:
+            on_result(result)
         if audit is not None:
-            reason = Reason.DECRYPT_FAILED if outcome == Outcome.FAILED else None
+            reason = (result.reason or Reason.DECRYPT_FAILED) if outcome == Outcome.FAILED else None
             audit.record(
                 run_id, FileRecord(audit.digest(result.name), outcome, reason, bytes_out=result.size)
             )
 
-    summary = decrypt_paths(inputs, out, identities, overwrite=overwrite, on_result=record)
+    try:
+        summary = decrypt_paths(inputs, out, identities, overwrite=overwrite, on_result=record)
+    except StorageError as exc:
+        # the output disk is full: the run ends here, on the record (74), with what it did
+        if audit is not None and not isinstance(exc, AuditWriteError):
+            audit.record(run_id, RunEnd(dict(counts), RunStatus.FAILED, int(exc.exit_code)))
+            mark.release()
+        raise
     if audit is not None:
         status = RunStatus.PARTIAL if summary.failed else RunStatus.OK
         exit_code = ExitCode.PARTIAL if summary.failed else ExitCode.OK

@@ -12,12 +12,23 @@ from dcmscrub.audit.records import FileRecord, RunAbandoned
 from dcmscrub.outcomes import Outcome
 
 
-def hold_mark(audit: AuditLog | None, run_id: str) -> RunMark:
-    """Mark this run as alive beside its log, and record the runs found dead there (killed, or
-    cut off by a power loss) as ``run_abandoned``, so that ``log verify`` sees them closed."""
+def take_mark(audit: AuditLog | None, run_id: str) -> RunMark:
+    """Mark this run as alive beside its log, before its ``run_start`` is written: ``log verify``
+    never sees the run without its mark while it lives."""
     if audit is None:
         return RunMark(None, -1)
-    mark = hold_run_mark(audit.path, run_id)
+    return hold_run_mark(audit.path, run_id)
+
+
+def hold_mark(audit: AuditLog | None, run_id: str, mark: RunMark | None = None) -> RunMark:
+    """Mark this run as alive beside its log (unless ``mark`` is already held, see
+    :func:`take_mark`), and record the runs found dead there (killed, or cut off by a power
+    loss) as ``run_abandoned``, so that ``log verify`` sees them closed. Call it after the
+    run's ``run_start`` is written."""
+    if audit is None:
+        return RunMark(None, -1)
+    if mark is None:
+        mark = hold_run_mark(audit.path, run_id)
 
     def record(dead: str, pending: bytes) -> None:
         # records of outputs the dead run had named but not yet logged: logged now, in its name

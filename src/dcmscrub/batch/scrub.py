@@ -24,20 +24,23 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.journal import RunMark
 from dcmscrub.audit.line import audit_key_fingerprint, new_run_id
 from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
+from dcmscrub.audit.rotate import rotate_log
 from dcmscrub.batch.commit import CommitBatch, in_order
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
-from dcmscrub.batch.recovery import hold_mark
+from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, resolve_roots
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import (
     ConfigError,
     DcmscrubError,
@@ -69,6 +72,9 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    anchors: tuple[AnchorSink, ...] = ()  # where each run_end checkpoint is also written
+    rotate_size: int | None = None  # rotate the log after the run once it is this large (bytes)
+    max_header: int = DEFAULT_MAX_HEADER  # what one file's header may cost; past it: too_large
 
 
 @dataclass
@@ -88,7 +94,11 @@ class RunSummary:
     encrypted: bool = True
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
     recovered_temps: int = 0
+    taken_back: int = 0  # outputs removed again because their records could not be written
+    left: int = 0  # results not committed after a stop that ended the run (the next run does them)
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
+    anchor_failures: list[str] = field(default_factory=list)  # anchor sinks that missed a checkpoint
+    rotated: Path | None = None  # the sealed file, when the run rotated the log
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (no file names: they may carry patient data)."""
@@ -193,17 +203,19 @@ def scrub_tree(
     mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out,
+            options.profile,
+            key,
+            options.sink,
+            options.overwrite,
+            tree.tag,
+            options.debug,
+            options.max_header,
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
-        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
+        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer, options.anchors)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
-        if audit is not None:
-            start = _run_start(
-                audit, options, key=key, ephemeral=ephemeral, roots=roots, out=out, root_id=tree.root_id
-            )
-            audit.record(summary.run_id, start)
-        mark = hold_mark(audit, summary.run_id)
+        mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
         items = _select(iter_inputs(roots), options.shard, pseudonymizer)
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
@@ -221,6 +233,7 @@ def scrub_tree(
             for result in in_order(run_all(items, settings, options.jobs, stop)):
                 batch.add(result)
             batch.flush()
+        summary.taken_back, summary.left = batch.taken_back, batch.left
         summary.finish(stop)
         if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
             sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
@@ -228,6 +241,8 @@ def scrub_tree(
         if audit is not None:
             audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
             mark.release()
+            summary.rotated = _rotate_if_large(audit, options.rotate_size)
+            summary.anchor_failures = sorted(set(audit.anchor_failures))
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
@@ -235,6 +250,39 @@ def scrub_tree(
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
+
+
+def _start(
+    audit: AuditLog | None,
+    run_id: str,
+    options: ScrubOptions,
+    *,
+    key: bytes,
+    roots: Sequence[Path],
+    out: Path,
+    root_id: str,
+) -> RunMark:
+    """Mark the run alive, write its ``run_start``, close the runs found dead: the run's mark."""
+    mark = take_mark(audit, run_id)
+    if audit is not None:
+        ephemeral = options.linkage_key is None
+        start = _run_start(
+            audit, options, key=key, ephemeral=ephemeral, roots=roots, out=out, root_id=root_id
+        )
+        try:
+            audit.record(run_id, start)
+        except BaseException:
+            mark.release()  # no run_start, no run: nothing for a later run to record as abandoned
+            raise
+    return hold_mark(audit, run_id, mark)
+
+
+def _rotate_if_large(audit: AuditLog, limit: int | None) -> Path | None:
+    """Rotate the log after a run once it has grown to ``limit`` bytes (``--rotate-size``)."""
+    if limit is None or audit.end_offset() < limit:
+        return None
+    run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
+    return rotate_log(audit, run_id).sealed
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:
@@ -254,11 +302,16 @@ def _check_output(out: Path, roots: Sequence[Path]) -> Path:
     return real
 
 
-def open_audit(log: Path | None, digest_key: bytes, signer: Ed25519PrivateKey | None) -> AuditLog | None:
+def open_audit(
+    log: Path | None,
+    digest_key: bytes,
+    signer: Ed25519PrivateKey | None,
+    anchors: Sequence[AnchorSink] = (),
+) -> AuditLog | None:
     """The audit log of a run, checked to be appendable before any work (None: no log)."""
     if log is None:
         return None
-    audit = AuditLog(log, digest_key=digest_key, signer=signer)
+    audit = AuditLog(log, digest_key=digest_key, signer=signer, anchors=anchors)
     audit.check_writable()
     return audit
 

@@ -10,7 +10,6 @@ never stops a batch.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import time
@@ -26,10 +25,11 @@ from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
-from dcmscrub.outcomes import FileProblem, Outcome, Reason
+from dcmscrub.outcomes import FileProblem, Outcome, Reason, os_error_reason
 
 
 @dataclass
@@ -47,6 +47,10 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    # the output this input names (known once its header is read), whatever became of it: the
+    # commit makes a later input that names an output an earlier input took a duplicate, so the
+    # outcome never depends on whether that output was already on disk when this file was read
+    claim: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class WorkerSettings:
     overwrite: bool
     temp_tag: str
     debug: bool
+    max_header: int = DEFAULT_MAX_HEADER  # bytes a header may cost in memory (dicomio.limits)
 
 
 class Worker:
@@ -99,9 +104,10 @@ class Worker:
             kind = sniff(fh.read(132))
             if kind in ("empty", "other"):
                 raise FileProblem(Reason.EMPTY if kind == "empty" else Reason.NOT_DICOM)
-            header = read_header(fh, item.size, kind)
+            header = read_header(fh, item.size, kind, self.s.max_header)
             ids = output_ids(header.ds, self.s.profile, self.pseudonymizer)
             relpath = output_relpath(*ids, self.s.sink.suffix)
+            result.claim = relpath
             final = self.s.out / relpath
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
@@ -159,12 +165,3 @@ class _HashingWriter:
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
-
-
-def os_error_reason(exc: OSError) -> Reason:
-    """The fixed reason for an OS error while writing an output."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return Reason.DISK_FULL
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return Reason.WRITE_DENIED
-    return Reason.IO_ERROR

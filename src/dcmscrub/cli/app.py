@@ -35,6 +35,7 @@ app.add_typer(profile_app, name="profile")
 app.add_typer(log_app, name="log")
 
 LINKAGE_ENV = "DCMSCRUB_LINKAGE_KEY_FILE"
+ANCHOR_ENV = "DCMSCRUB_ANCHOR"
 AUDIT_KEY_ENV = "DCMSCRUB_AUDIT_KEY_FILE"
 
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show details and tracebacks of errors.")]
@@ -46,6 +47,17 @@ LogOpt = Annotated[
         "--log",
         metavar="FILE",
         help="Audit log file (default: $DCMSCRUB_LOG or ~/.local/state/dcmscrub/audit.jsonl).",
+    ),
+]
+
+
+AnchorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--anchor",
+        metavar="FILE|syslog",
+        help="Also write each checkpoint of the log to this witness file, or to the system log"
+        " (repeatable; default: $DCMSCRUB_ANCHOR).",
     ),
 ]
 

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from dcmscrub.batch.scrub import RunSummary
 from dcmscrub.batch.worker import FileResult
+from dcmscrub.errors import DcmscrubError
 from dcmscrub.outcomes import Outcome
 
 if TYPE_CHECKING:  # rich.progress and rich.table are imported when used: a cron run needs neither
@@ -52,11 +53,58 @@ def info(console: Console, message: str) -> None:
     console.print(Text("dcmscrub: ") + Text(message))
 
 
+_PRINTED: list[bool] = []  # whether this command printed its JSON object already
+_ERROR_CONTEXT: dict[str, object] = {}
+
+
 def print_json(obj: Mapping[str, Any], stream: TextIO | None = None) -> None:
     """One JSON object on stdout (the only thing dcmscrub prints there)."""
     out = stream or sys.stdout
     out.write(json.dumps(obj, sort_keys=True) + "\n")
     out.flush()
+    _PRINTED.append(True)
+
+
+def reset_json_state() -> None:
+    """A new command begins: nothing printed, no error context (main calls this)."""
+    _PRINTED.clear()
+    _ERROR_CONTEXT.clear()
+
+
+def json_printed() -> bool:
+    """True once the command printed its JSON object (an error then prints no second one)."""
+    return bool(_PRINTED)
+
+
+def error_object(exc: DcmscrubError, **context: object) -> dict[str, object]:
+    """The ``--json`` object of a command that ends with an error: ``error`` (the one-line message,
+    never a DICOM value or a secret), ``exit_code``, ``hint`` (or null), then ``context`` (e.g.
+    ``counts``: what a run had done when it stopped)."""
+    return {"error": exc.message, "exit_code": int(exc.exit_code), "hint": exc.hint, **context}
+
+
+def print_error_json(
+    exc: DcmscrubError, context: Mapping[str, object] | None = None, stream: TextIO | None = None
+) -> None:
+    """Print :func:`error_object` on stdout: under ``--json`` a script always gets one object."""
+    print_json(error_object(exc, **(context or {})), stream)
+
+
+def error_context(**context: object) -> None:
+    """What the ``--json`` error object of this command carries besides the error, should one end
+    it (``counts``: a live counter of what a run did, read when the object is printed)."""
+    _ERROR_CONTEXT.update(context)
+
+
+def current_error_context() -> dict[str, object]:
+    """The registered context as it is now (counts get their ``total``)."""
+    out: dict[str, object] = {}
+    for key, value in _ERROR_CONTEXT.items():
+        if key == "counts" and isinstance(value, Mapping):
+            out[key] = {str(k): n for k, n in value.items()} | {"total": sum(value.values())}
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from dcmscrub.age import ScryptIdentity, ScryptRecipient
+from dcmscrub.audit.anchor import AnchorSink
 from dcmscrub.audit.log import default_log_path
 from dcmscrub.batch.crypt import DecryptResult, encrypt_file
 from dcmscrub.batch.decrypt import decrypt_tree
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import DebugOpt, JsonOpt, LogOpt, QuietOpt, app
-from dcmscrub.cli.console import error, info, print_json, stderr_console
-from dcmscrub.errors import DecryptError, PartialRunError, UsageError
+from dcmscrub.cli.app import AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.console import error, error_context, info, print_json, stderr_console
+from dcmscrub.errors import DecryptError, PartialRunError, StorageError, UsageError
 from dcmscrub.keys import read_identity_file, read_passphrase_file
+from dcmscrub.outcomes import Reason
 
 
 @app.command(
@@ -41,6 +44,7 @@ def decrypt(
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace outputs that exist.")] = False,
     log: LogOpt = None,
+    anchor: AnchorOpt = None,
     linkage_key: Annotated[
         Path | None,
         typer.Option(
@@ -52,7 +56,37 @@ def decrypt(
     debug: DebugOpt = False,
 ) -> None:
     """Decrypt age files (from dcmscrub scrub or the age tool); a file appears only once fully verified."""
+    counts: Counter[str] = Counter({"decrypted": 0, "exists": 0, "failed": 0, "skipped": 0})
+    _decrypt(
+        inputs,
+        out,
+        identity,
+        passphrase_file,
+        overwrite,
+        (log, readers.anchors(anchor)),
+        linkage_key,
+        quiet,
+        json_out,
+        debug,
+        counts,
+    )
+
+
+def _decrypt(
+    inputs: list[Path],
+    out: Path,
+    identity: list[Path] | None,
+    passphrase_file: Path | None,
+    overwrite: bool,
+    log_to: tuple[Path | None, tuple[AnchorSink, ...]],
+    linkage_key: Path | None,
+    quiet: bool,
+    json_out: bool,
+    debug: bool,
+    counts: Counter[str],
+) -> None:
     console = stderr_console(quiet=quiet)
+    log, anchors = log_to
     identities: list[Any] = []
     for path in identity or []:
         identities += read_identity_file(path)
@@ -65,9 +99,11 @@ def decrypt(
     single = len(inputs) == 1 and inputs[0].is_file()
 
     def report(result: DecryptResult) -> None:
-        if not single:  # a single file's failure is the command's error, reported once below
+        error_context(counts=counts)  # from the first file on, an error object says what was done
+        counts[result.outcome] += 1
+        if result.outcome == "failed" and not single:  # a single file's failure is reported below
             hint = f"detail: {result.detail}" if debug else result.hint
-            error(console, f"{result.name}: {DecryptError.GENERIC}", hint=hint)
+            error(console, f"{result.name}: {_failure_text(result)}", hint=hint)
 
     summary = decrypt_tree(
         inputs,
@@ -76,7 +112,8 @@ def decrypt(
         overwrite=overwrite,
         log=log or default_log_path(os.environ),
         digest_key=readers.linkage_key(linkage_key),
-        on_failure=report,
+        on_result=report,
+        anchors=anchors,
     )
     info(
         console, f"{summary.decrypted} decrypted, {summary.exists} existing, {summary.failed} failed -> {out}"
@@ -93,9 +130,20 @@ def decrypt(
         )
     failed = [r for r in summary.results if r.outcome == "failed"]
     if failed and single:
-        raise DecryptError(failed[0].detail or "", name=failed[0].name, hint=failed[0].hint)
+        first = failed[0]
+        if first.reason not in (None, Reason.DECRYPT_FAILED):
+            # the output could not be written: an I/O error, not a wrong key
+            raise StorageError(f"{first.name}: {_failure_text(first)}", hint="check the output folder")
+        raise DecryptError(first.detail or "", name=first.name, hint=first.hint)
     if failed:
         raise PartialRunError(f"{len(failed)} file{'s' * (len(failed) != 1)} could not be decrypted")
+
+
+def _failure_text(result: DecryptResult) -> str:
+    """Why a file was not decrypted: the key or the file, or an output that could not be written."""
+    if result.reason is None or result.reason == Reason.DECRYPT_FAILED:
+        return DecryptError.GENERIC
+    return f"cannot write the output: {result.reason.text}"
 
 
 @app.command(

@@ -13,7 +13,15 @@ import traceback
 # the command modules register their commands on the app as they are imported
 from dcmscrub.cli import crypt, keygen, log, profiles, scrub  # noqa: F401
 from dcmscrub.cli.app import app
-from dcmscrub.cli.console import error, info, stderr_console
+from dcmscrub.cli.console import (
+    current_error_context,
+    error,
+    info,
+    json_printed,
+    print_error_json,
+    reset_json_state,
+    stderr_console,
+)
 from dcmscrub.errors import DcmscrubError, ExitCode, ProfileError
 
 
@@ -22,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     console = stderr_console()
+    reset_json_state()
     try:
         app(args=args, prog_name="dcmscrub")
         code = 0
@@ -34,6 +43,8 @@ def main(argv: list[str] | None = None) -> None:
                 info(console, f"detail: {exc.detail}")
         if not exc.reported:
             error(console, exc.message, exc.hint)
+            if "--json" in args and not json_printed():  # a script gets one object on stdout
+                print_error_json(exc, current_error_context())
         if isinstance(exc, ProfileError):
             for problem in exc.problems[1:]:
                 error(console, problem.render(), problem.hint)

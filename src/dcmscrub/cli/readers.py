@@ -10,8 +10,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from dcmscrub.age import X25519Recipient, parse_recipient
+from dcmscrub.audit.anchor import AnchorSink, anchor_sink
 from dcmscrub.batch.outtree import Shard
-from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV
+from dcmscrub.cli.app import ANCHOR_ENV, AUDIT_KEY_ENV, LINKAGE_ENV
 from dcmscrub.errors import UsageError
 from dcmscrub.keys import read_audit_key_file, read_linkage_key_file, read_recipients_file
 
@@ -37,6 +38,23 @@ def audit_signer(path: Path | None) -> Ed25519PrivateKey | None:
     """The audit signing key from ``--audit-key`` or the file ``$DCMSCRUB_AUDIT_KEY_FILE`` names."""
     path = path or (Path(os.environ[AUDIT_KEY_ENV]) if os.environ.get(AUDIT_KEY_ENV) else None)
     return read_audit_key_file(path) if path is not None else None
+
+
+def anchors(given: list[str] | None) -> tuple[AnchorSink, ...]:
+    """The anchor sinks of ``--anchor`` (a file or ``syslog``), else of ``$DCMSCRUB_ANCHOR``."""
+    specs = given or ([os.environ[ANCHOR_ENV]] if os.environ.get(ANCHOR_ENV) else [])
+    return tuple(anchor_sink(spec) for spec in specs)
+
+
+def size(text: str | None) -> int | None:
+    """A size in bytes: ``1000``, ``64K``, ``64M``, ``1G`` (powers of 1024)."""
+    if text is None:
+        return None
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    number, unit = text.rstrip("KMGkmg"), text[len(text.rstrip("KMGkmg")) :].upper()
+    if not number.isdigit() or unit not in units or int(number) == 0:
+        raise UsageError(f"not a size: {text}", hint="give bytes, or a number with K, M or G (e.g. 64M)")
+    return int(number) * units[unit]
 
 
 def shard(text: str | None) -> Shard | None:

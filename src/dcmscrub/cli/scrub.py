@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +12,21 @@ import typer
 from dcmscrub.audit.log import default_log_path
 from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
+from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
-from dcmscrub.cli.console import info, print_json, run_progress, stderr_console, summary_line, warn
+from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.console import (
+    error_context,
+    info,
+    print_json,
+    run_progress,
+    stderr_console,
+    summary_line,
+    warn,
+)
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import ConfigError, UsageError
+from dcmscrub.outcomes import Outcome
 from dcmscrub.profiles import load_profile
 from dcmscrub.standard.options import OPTIONS
 
@@ -77,6 +89,24 @@ def scrub(
         str | None, typer.Option("--shard", metavar="K/N", help="Process only shard K of N.")
     ] = None,
     log: LogOpt = None,
+    anchor: AnchorOpt = None,
+    rotate_size: Annotated[
+        str | None,
+        typer.Option(
+            "--rotate-size",
+            metavar="SIZE",
+            help="After the run, rotate the log once it is this large (e.g. 64M; see log rotate).",
+        ),
+    ] = None,
+    max_header: Annotated[
+        str,
+        typer.Option(
+            "--max-header",
+            metavar="SIZE",
+            help="What one file's header (all but its pixel data; a deflated file's whole data set)"
+            " may take in memory; a file past it fails as too_large.",
+        ),
+    ] = "64M",
     audit_key: Annotated[
         Path | None,
         typer.Option(
@@ -91,6 +121,7 @@ def scrub(
     debug: DebugOpt = False,
 ) -> None:
     """De-identify every DICOM file under INPUT... into OUT/<patient>/<study>/<series>/<sop>.dcm.age."""
+    counts: Counter[str] = Counter({o.value: 0 for o in Outcome})
     console = stderr_console(quiet=quiet)
     prof = load_profile(profile, option or [])
     recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
@@ -113,6 +144,7 @@ def scrub(
     shard_spec = readers.shard(shard)
     log_path = log or default_log_path(os.environ)
     n_jobs = jobs or len(os.sched_getaffinity(0))
+    header_cap = readers.size(max_header) or DEFAULT_MAX_HEADER
     args = {
         "profile": prof.name,
         "options": sorted(option or []),
@@ -120,6 +152,7 @@ def scrub(
         "overwrite": overwrite,
         "jobs": n_jobs,
         "shard": shard,
+        "max_header": header_cap,
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(
@@ -133,10 +166,26 @@ def scrub(
         shard=shard_spec,
         command_args=args,
         debug=debug,
+        anchors=readers.anchors(anchor),
+        rotate_size=readers.size(rotate_size),
+        max_header=header_cap,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
-        summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
+
+        def start(files: int, size: int) -> None:
+            error_context(counts=counts)  # from now on, an error object says what was done
+            bar.start(files, size)
+
+        def advance(result: FileResult) -> None:
+            counts[result.outcome] += 1
+            bar.advance(result)
+
+        summary = scrub_tree(inputs, out, options, on_start=start, on_result=advance)
     info(console, summary_line(summary))
+    for missed in summary.anchor_failures:
+        warn(console, f"the run's checkpoint could not be anchored in {missed}")
+    if summary.rotated is not None:
+        info(console, f"log rotated: sealed as {summary.rotated.name}")
     if json_out:
         print_json(summary.to_json())
     if summary.error is not None:

@@ -4,7 +4,8 @@
 pydicom, and records where the pixel data lies, checking that the whole element is in the file;
 :mod:`dcmscrub.dicomio.write` later copies it byte for byte, so memory stays flat however large
 the file is. Deflated files are the exception: their whole dataset is one zlib stream, so it is
-read whole.
+inflated whole, as a stream and up to the header cap. Every length a file declares is bounded
+(:mod:`dcmscrub.dicomio.limits`): past the cap the file fails as ``too_large``.
 
 pydicom's warnings are captured and never shown: they can quote element values and file names.
 """
@@ -16,15 +17,18 @@ import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pydicom import config as pydicom_config
+from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import RawDataElement
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.errors import InvalidDicomError
-from pydicom.filereader import dcmread, read_dataset
+from pydicom.filebase import DicomBytesIO
+from pydicom.filereader import _read_file_meta_info, dcmread, read_dataset, read_preamble
 from pydicom.uid import DeflatedExplicitVRLittleEndian
 
+from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER, BoundedReader, check_items, inflate_capped
 from dcmscrub.outcomes import FileProblem, Reason
 
 _ITEM, _SEQ_DELIM = 0xFFFEE000, 0xFFFEE0DD
@@ -65,46 +69,114 @@ def _truncated(caught: list[warnings.WarningMessage]) -> bool:
     return any("end of file" in str(w.message).lower() for w in caught)
 
 
-def read_header(fh: BinaryIO, size: int, kind: str) -> Header:
+def read_header(fh: BinaryIO, size: int, kind: str, max_header: int = DEFAULT_MAX_HEADER) -> Header:
     """Parse ``fh`` (a seekable binary file of ``size`` bytes) up to its pixel data.
 
-    Raises :class:`FileProblem` (``truncated``, ``corrupt``, ``dicomdir``, ``not_dicom``).
+    ``max_header`` caps what the header may cost (see :mod:`dcmscrub.dicomio.limits`). Raises
+    :class:`FileProblem` (``truncated``, ``corrupt``, ``dicomdir``, ``not_dicom``, ``too_large``).
     """
-    fh.seek(0)
-    with quiet_pydicom() as caught:
-        try:
-            ds = dcmread(fh, stop_before_pixels=True, force=kind == "raw")
-        except InvalidDicomError:
-            raise FileProblem(Reason.NOT_DICOM) from None
-        except (EOFError, struct.error):
-            raise FileProblem(Reason.TRUNCATED) from None
-        except Exception:
-            raise FileProblem(Reason.CORRUPT) from None
-        meta = getattr(ds, "file_meta", None)
-        deflated = (
-            meta is not None and str(meta.get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian
-        )
-        if _truncated(caught) or (not deflated and _short_element(ds, fh.tell(), size)):
-            raise FileProblem(Reason.TRUNCATED)
+    meta = _file_meta(fh, size, kind, max_header)
+    if meta is not None and str(meta[1].get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian:
+        header = _read_deflated(fh, meta, max_header)
+        ds = header.ds
+    else:
+        header = _read_plain(fh, size, kind, max_header)
+        ds = header.ds
+    check_items(_raw_sequences(ds, header.little_endian), max_header)
+    _check_kind(ds, kind)
+    if header.deflated:
+        return header
+    header.pixel_start = fh.tell() if fh.tell() < size else None
+    if header.pixel_start is not None:
+        header.pixel_end = _skip_element(fh, header.pixel_start, size, header, max_header)
+        if header.pixel_end < size:
+            _read_trailing(fh, header, size, max_header)
+    return header
+
+
+def _check_kind(ds: Dataset, kind: str) -> None:
     if not ds._dict:
         # a DICM prefix with no data set after it (or a cut inside the file meta): the file ends
         # before its data set begins
         raise FileProblem(Reason.NOT_DICOM if kind == "raw" else Reason.TRUNCATED)
-    if meta is not None and str(meta.get("MediaStorageSOPClassUID", "")) == _DICOMDIR_CLASS:
+    file_meta = getattr(ds, "file_meta", None)
+    if file_meta is not None and str(file_meta.get("MediaStorageSOPClassUID", "")) == _DICOMDIR_CLASS:
         raise FileProblem(Reason.DICOMDIR)
     if kind == "raw" and not _looks_like_dataset(ds):
         raise FileProblem(Reason.NOT_DICOM)
-    implicit = bool(ds.original_encoding[0])
-    little = bool(ds.original_encoding[1])
-    pixel_start = fh.tell() if not deflated and fh.tell() < size else None
-    header = Header(ds, implicit, little, deflated, pixel_start, None)
-    if deflated:
-        _read_whole(fh, header)
-    elif pixel_start is not None:
-        header.pixel_end = _skip_element(fh, pixel_start, size, implicit, little)
-        if header.pixel_end < size:
-            _read_trailing(fh, header)
-    return header
+
+
+def _read_plain(fh: BinaryIO, size: int, kind: str, cap: int) -> Header:
+    """A file in any other transfer syntax: its header read by pydicom through a bounded view."""
+    fh.seek(0)
+    view = BoundedReader(fh, size, cap)
+    with quiet_pydicom() as caught:
+        try:
+            ds = dcmread(view, stop_before_pixels=True, force=kind == "raw")
+        except InvalidDicomError:
+            raise view.problem(Reason.NOT_DICOM) from None
+        except (EOFError, struct.error):
+            raise view.problem(Reason.TRUNCATED) from None
+        except Exception:
+            raise view.problem(Reason.CORRUPT) from None
+        if _truncated(caught) or _short_element(ds, fh.tell(), size):
+            raise FileProblem(Reason.TRUNCATED)
+    return Header(ds, bool(ds.original_encoding[0]), bool(ds.original_encoding[1]), False, None, None)
+
+
+def _file_meta(
+    fh: BinaryIO, size: int, kind: str, cap: int
+) -> tuple[bytes | None, FileMetaDataset, int] | None:
+    """The preamble, the file meta and where the data set starts; None when they cannot be
+    read (the full read below then says why)."""
+    fh.seek(0)
+    view = BoundedReader(fh, size, cap)
+    with quiet_pydicom():
+        try:
+            preamble = read_preamble(view, force=kind == "raw")  # type: ignore[arg-type]
+            meta = _read_file_meta_info(view)  # type: ignore[arg-type]
+        except Exception:
+            if view.exceeded:
+                raise view.problem(Reason.TOO_LARGE) from None
+            return None
+    return preamble, meta, fh.tell()
+
+
+def _read_deflated(fh: BinaryIO, meta: tuple[bytes | None, FileMetaDataset, int], cap: int) -> Header:
+    """A Deflated Explicit VR Little Endian file: the data set inflated (up to ``cap``) and parsed."""
+    preamble, file_meta, start = meta
+    fh.seek(start)
+    inflated = inflate_capped(fh, cap)
+    view = BoundedReader(cast(BinaryIO, DicomBytesIO(inflated)), len(inflated), cap)
+    with quiet_pydicom() as caught:
+        try:
+            dataset = read_dataset(view, False, True)  # type: ignore[arg-type]
+        except (EOFError, struct.error):
+            raise view.problem(Reason.TRUNCATED) from None
+        except Exception:
+            raise view.problem(Reason.CORRUPT) from None
+        if _truncated(caught):
+            raise FileProblem(Reason.TRUNCATED)
+    ds = FileDataset(getattr(fh, "name", "") or "", dataset, preamble, file_meta, False, True)
+    ds.set_original_encoding(False, True, dataset._character_set)
+    return Header(ds, False, True, True, None, None)
+
+
+def _raw_sequences(ds: Dataset, little: bool) -> list[tuple[bytes, bool]]:
+    """The value bytes of the sequences still raw at the top level of ``ds``."""
+    found = []
+    for tag, raw in ds._dict.items():
+        if not isinstance(raw, RawDataElement) or not raw.value:
+            continue
+        vr = raw.VR
+        if vr is None:
+            try:
+                vr = dictionary_VR(tag)
+            except KeyError:
+                continue
+        if vr == "SQ":
+            found.append((bytes(raw.value), little))
+    return found
 
 
 def _short_element(ds: Dataset, stopped_at: int, size: int) -> bool:
@@ -128,36 +200,32 @@ def _looks_like_dataset(ds: Dataset) -> bool:
     return "SOPClassUID" in ds and "SOPInstanceUID" in ds
 
 
-def _read_whole(fh: BinaryIO, header: Header) -> None:
-    fh.seek(0)
-    with quiet_pydicom() as caught:
-        try:
-            header.ds = dcmread(fh, force=True)
-        except Exception:
-            raise FileProblem(Reason.CORRUPT) from None
-        if _truncated(caught):
-            raise FileProblem(Reason.TRUNCATED)
-
-
-def _read_trailing(fh: BinaryIO, header: Header) -> None:
+def _read_trailing(fh: BinaryIO, header: Header, size: int, cap: int) -> None:
     """Parse elements after the pixel data (padding, signatures) into the header dataset."""
     assert header.pixel_end is not None
     fh.seek(header.pixel_end)
+    view = BoundedReader(fh, size, cap)
     with quiet_pydicom() as caught:
         try:
-            tail = read_dataset(fh, header.implicit_vr, header.little_endian)
+            tail = read_dataset(view, header.implicit_vr, header.little_endian)  # type: ignore[arg-type]
         except Exception:
-            raise FileProblem(Reason.CORRUPT) from None
+            raise view.problem(Reason.CORRUPT) from None
         if _truncated(caught):
             raise FileProblem(Reason.TRUNCATED)
     for tag in tail._dict:
         header.ds._dict[tag] = tail._dict[tag]
 
 
-def _skip_element(fh: BinaryIO, start: int, size: int, implicit: bool, little: bool) -> int:
+def _past_the_end(length: int, cap: int) -> FileProblem:
+    """A length that runs past the end of the file: a length bomb when it is also past the cap."""
+    return FileProblem(Reason.TOO_LARGE if length > cap else Reason.TRUNCATED)
+
+
+def _skip_element(fh: BinaryIO, start: int, size: int, header: Header, cap: int) -> int:
     """Return the offset just past the element at ``start`` (the pixel data), checking that the
     whole element, with every fragment of encapsulated data, is in the file."""
-    e = "<" if little else ">"
+    implicit = header.implicit_vr
+    e = "<" if header.little_endian else ">"
     fh.seek(start)
     head = fh.read(12)
     if len(head) < 8:
@@ -179,12 +247,12 @@ def _skip_element(fh: BinaryIO, start: int, size: int, implicit: bool, little: b
     if length != 0xFFFFFFFF:
         end = value_at + length
         if end > size:
-            raise FileProblem(Reason.TRUNCATED)
+            raise _past_the_end(length, cap)
         return int(end)
-    return _skip_items(fh, value_at, size, e)
+    return _skip_items(fh, value_at, size, e, cap)
 
 
-def _skip_items(fh: BinaryIO, pos: int, size: int, e: str) -> int:
+def _skip_items(fh: BinaryIO, pos: int, size: int, e: str, cap: int) -> int:
     while True:
         fh.seek(pos)
         head = fh.read(8)
@@ -199,4 +267,4 @@ def _skip_items(fh: BinaryIO, pos: int, size: int, e: str) -> int:
             raise FileProblem(Reason.CORRUPT)
         pos += length
         if pos > size:
-            raise FileProblem(Reason.TRUNCATED)
+            raise _past_the_end(length, cap)
