@@ -71,8 +71,18 @@ def main() -> None:
         for _ in range(args.repeat):
             t1 = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "dcmscrub", "log", "verify", str(log)]
-                + ["--pubkey", str(pub), "--anchors", str(witness)],
+                [
+                    sys.executable,
+                    "-m",
+                    "dcmscrub",
+                    "log",
+                    "verify",
+                    str(log),
+                    "--pubkey",
+                    str(pub),
+                    "--anchors",
+                    str(witness),
+                ],
                 capture_output=True,
                 text=True,
                 check=False,
