@@ -48,7 +48,7 @@ from dcmscrub.errors import (
     RunTerminatedError,
 )
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
-from dcmscrub.outcomes import Outcome, Reason
+from dcmscrub.outcomes import Note, Outcome, Reason
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ class RunSummary:
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
     recovered_temps: int = 0
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
+    notes: Counter[Note] = field(default_factory=Counter)  # written outputs per note, said once a run
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (no file names: they may carry patient data)."""
@@ -107,6 +108,7 @@ class RunSummary:
             "log": str(self.log) if self.log else None,
             "encrypted": self.encrypted,
             "linkage_key": "ephemeral" if self.ephemeral_key else "file",
+            "notes": {n.value: self.notes[n] for n in sorted(self.notes)},
         }
 
     def account(self, result: FileResult) -> None:
@@ -116,6 +118,8 @@ class RunSummary:
         self.bytes_out += result.bytes_out
         if result.outcome in (Outcome.FAILED, Outcome.QUARANTINED, Outcome.SKIPPED):
             self.problems.append(result)
+        if result.outcome == Outcome.WRITTEN:
+            self.notes.update(result.notes)
 
     def finish(self, stop: Stop) -> None:
         """Status, error and exit code from the counts and how the run stopped."""

@@ -29,7 +29,7 @@ from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
-from dcmscrub.outcomes import FileProblem, Outcome, Reason
+from dcmscrub.outcomes import FileProblem, Note, Outcome, Reason
 
 
 @dataclass
@@ -47,6 +47,7 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    notes: frozenset[Note] = frozenset()  # what the run says once about its outputs (Note.text)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Worker:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
             self._write(final, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
+            result.notes = report.notes
 
     def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
         folder = final.parent

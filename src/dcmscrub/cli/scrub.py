@@ -137,6 +137,8 @@ def scrub(
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
         summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
     info(console, summary_line(summary))
+    for note, count in sorted(summary.notes.items()):
+        warn(console, f"{count} output{'s are' if count != 1 else ' is'} {note.text}")
     if json_out:
         print_json(summary.to_json())
     if summary.error is not None:
