@@ -137,9 +137,11 @@ def use_dictionary_vrs(ds: Dataset) -> None:
     sequence elsewhere).
     """
     store = ds._dict
-    for key, elem in store.items():
-        if not isinstance(elem, RawDataElement) or elem.VR != "UN" or key >> 16 & 1:
-            continue
+    found = [key for key, elem in store.items() if elem.VR == "UN"]  # usually none: one quick pass
+    for key in found:
+        elem = store[key]
+        if not isinstance(elem, RawDataElement) or key >> 16 & 1:
+            continue  # decoded already, or private (the dictionary knows no private tag)
         vr = _known_vr(int(key))
         if vr is None or elem.length == 0xFFFFFFFF:
             continue
