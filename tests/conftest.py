@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
+from types import ModuleType
 
 import pydicom
 import pytest
@@ -101,6 +104,18 @@ def identity(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     path = folder / "me.key"
     write_secret_file(path, format_identity_file(ident, datetime(2026, 1, 1, tzinfo=UTC)))
     yield path, str(ident.recipient)
+
+
+def load_tool(name: str) -> ModuleType:
+    """The script ``tools/<name>.py`` as a module (loaded once per session)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def have(tool: str) -> bool:

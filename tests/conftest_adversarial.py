@@ -7,16 +7,15 @@
 * :func:`raw_dataset_bytes` gives a file's bytes with a deflated data set inflated, for byte greps.
 * :func:`build_extra` writes a few inputs the adversarial corpus lacks: invalid dates, encapsulated
   pixel data, two files of one patient with many dates.
-* :func:`dciodvfy_errors` / :func:`normalise_error` run dciodvfy and strip values from its lines.
+* :func:`dciodvfy_errors` / :func:`normalise_error` run dciodvfy and strip values from its lines
+  (through tools/check_dciodvfy.py, the one place that reads dciodvfy).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 import struct
-import subprocess
 import warnings
 import zlib
 from collections.abc import Iterator, Sequence
@@ -40,6 +39,7 @@ from pydicom.uid import (
 )
 
 from adversarial import Corpus, build_corpus
+from conftest import load_tool
 from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import PlainSink
 from dcmscrub.batch.worker import FileResult
@@ -408,35 +408,22 @@ def build_extra(root: Path) -> ExtraCorpus:
 # dciodvfy
 
 
-_FATAL = ("read failed", "Seek failed", "Tags out of order", "Information Object Not found")
-
-
-def dciodvfy_lines(path: Path) -> list[str]:
-    """Every line dciodvfy prints (stdout and stderr) for ``path``."""
-    proc = subprocess.run(
-        ["dciodvfy", str(path)], capture_output=True, text=True, errors="replace", timeout=60, check=False
-    )
-    return (proc.stdout + proc.stderr).splitlines()
+# one reading of dciodvfy for every test and tool: tools/check_dciodvfy.py
+_DCIODVFY = load_tool("check_dciodvfy")
 
 
 def dciodvfy_errors(path: Path) -> list[str]:
     """dciodvfy's ``Error`` lines for ``path`` (some start with the tag they are about)."""
-    return [line.strip() for line in dciodvfy_lines(path) if re.search(r"(^|\s)Error - ", line)]
+    errors: list[str] = _DCIODVFY.dciodvfy(path)[1]
+    return errors
 
 
 def dciodvfy_can_parse(errors: Sequence[str]) -> bool:
     """False when dciodvfy could not read the object at all."""
-    return not any(any(f in e for f in _FATAL) for e in errors)
-
-
-_UID_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.])")
+    return bool(_DCIODVFY.can_parse(errors))
 
 
 def normalise_error(line: str) -> str:
-    """An error line without the values it quotes (values, UIDs, value numbers, characters)."""
-    line = re.sub(r"= <[^<>]*>", "= <>", line)
-    line = re.sub(r"value <[^<>]*> for", "value <> for", line)
-    line = re.sub(r"= '.*?' \(0x[0-9a-fA-F]+\)", "= '' ()", line)
-    line = re.sub(r"\[\d+\]", "[]", line)
-    line = _UID_RE.sub("<uid>", line)
-    return re.sub(r"\s+", " ", line).strip()
+    """An error line without the values it quotes (values, UIDs, value numbers, characters,
+    lengths, counts): its kind (tools/check_dciodvfy.py ``error_kind``)."""
+    return str(_DCIODVFY.error_kind(line))

@@ -127,3 +127,22 @@ def os_error_reason(exc: OSError) -> Reason:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return Reason.WRITE_DENIED
     return Reason.IO_ERROR
+
+
+class Note(StrEnum):
+    """Something a run says once about some of its outputs (they are released: not a problem).
+    :attr:`text` is for people, after the number of outputs it concerns."""
+
+    # the object's SOP class is not in the IOD table (a retired or private class, or an IOD the
+    # table knows only in part): its removals took Table E.1-1's first action, unchecked
+    IOD_UNKNOWN = "iod_unknown"
+
+    @property
+    def text(self) -> str:
+        return _NOTE_TEXT[self]
+
+
+_NOTE_TEXT: dict[Note, str] = {
+    Note.IOD_UNKNOWN: "of a SOP class the IOD table does not know: removals took the standard's "
+    "first action (remove), without checking what the IOD requires",
+}

@@ -345,7 +345,7 @@ def test_clean_structured_content_cleans_text_items_and_keeps_codes() -> None:
 def test_each_rule_action(tmp_path: Path) -> None:
     prof = custom(
         tmp_path,
-        "  - {select: Modality, action: remove}\n"
+        "  - {select: SpacingBetweenSlices, action: remove}\n"
         "  - {select: BodyPartExamined, action: empty}\n"
         "  - {select: StationName, action: keep}\n"
         "  - {select: InstitutionName, action: replace, value: Research Site}\n"
@@ -357,6 +357,7 @@ def test_each_rule_action(tmp_path: Path) -> None:
         "  - {select: SeriesInstanceUID, action: uid}\n",
     )
     ds = make(
+        SpacingBetweenSlices="2.5",
         BodyPartExamined="CHEST",
         StationName="CT01",
         InstitutionName="General",
@@ -366,7 +367,7 @@ def test_each_rule_action(tmp_path: Path) -> None:
         Manufacturer="ACME",
     )
     run(ds, prof)
-    assert "Modality" not in ds
+    assert "SpacingBetweenSlices" not in ds  # Type 3 in a CT image
     assert ds.BodyPartExamined == ""
     assert ds.StationName == "CT01"
     assert ds.InstitutionName == "Research Site"

@@ -51,7 +51,7 @@ from dcmscrub.errors import (
     RunTerminatedError,
 )
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
-from dcmscrub.outcomes import Outcome, Reason
+from dcmscrub.outcomes import Note, Outcome, Reason
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ class RunSummary:
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
     anchor_failures: list[str] = field(default_factory=list)  # anchor sinks that missed a checkpoint
     rotated: Path | None = None  # the sealed file, when the run rotated the log
+    notes: Counter[Note] = field(default_factory=Counter)  # written outputs per note, said once a run
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (no file names: they may carry patient data)."""
@@ -117,6 +118,7 @@ class RunSummary:
             "log": str(self.log) if self.log else None,
             "encrypted": self.encrypted,
             "linkage_key": "ephemeral" if self.ephemeral_key else "file",
+            "notes": {n.value: self.notes[n] for n in sorted(self.notes)},
         }
 
     def account(self, result: FileResult) -> None:
@@ -126,6 +128,8 @@ class RunSummary:
         self.bytes_out += result.bytes_out
         if result.outcome in (Outcome.FAILED, Outcome.QUARANTINED, Outcome.SKIPPED):
             self.problems.append(result)
+        if result.outcome == Outcome.WRITTEN:
+            self.notes.update(result.notes)
 
     def finish(self, stop: Stop) -> None:
         """Status, error and exit code from the counts and how the run stopped."""

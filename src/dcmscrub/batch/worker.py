@@ -29,7 +29,7 @@ from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
-from dcmscrub.outcomes import FileProblem, Outcome, Reason, os_error_reason
+from dcmscrub.outcomes import FileProblem, Note, Outcome, Reason, os_error_reason
 
 
 @dataclass
@@ -51,6 +51,7 @@ class FileResult:
     # commit makes a later input that names an output an earlier input took a duplicate, so the
     # outcome never depends on whether that output was already on disk when this file was read
     claim: str | None = None
+    notes: frozenset[Note] = frozenset()  # what the run says once about its outputs (Note.text)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Worker:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
             self._write(final, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
+            result.notes = report.notes
 
     def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
         folder = final.parent

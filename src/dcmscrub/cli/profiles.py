@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from dcmscrub.cli.app import DebugOpt, JsonOpt, profile_app
-from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console
+from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console, warn
+from dcmscrub.deid.iod_rules import overridden_removals
 from dcmscrub.deid.profile_load import render_profile
 from dcmscrub.errors import ProfileError
 from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile
@@ -49,4 +50,8 @@ def profile_check(
     problems = check_profiles(paths)
     if problems:
         raise ProfileError(problems)  # every problem of every file, each with its place
-    info(stderr_console(), f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")
+    console = stderr_console()
+    for path in paths:  # valid; what the IOD changes of its rules (issue 15)
+        for warning in overridden_removals(load_profile(path)):
+            warn(console, warning.render())
+    info(console, f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")

@@ -186,6 +186,8 @@ def scrub(
         warn(console, f"the run's checkpoint could not be anchored in {missed}")
     if summary.rotated is not None:
         info(console, f"log rotated: sealed as {summary.rotated.name}")
+    for note, count in sorted(summary.notes.items()):
+        warn(console, f"{count} output{'s are' if count != 1 else ' is'} {note.text}")
     if json_out:
         print_json(summary.to_json())
     if summary.error is not None:

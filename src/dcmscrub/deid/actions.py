@@ -29,13 +29,15 @@ _ACCESSION = keyword_dict["AccessionNumber"]
 
 class Target(NamedTuple):
     """The element an action works on: where it is, its VR (None: not known yet), the profile rule
-    that chose the action (for ``replace``), and the walk's mode (normal, clean, dummy)."""
+    that chose the action (for ``replace``), the walk's mode (normal, clean, dummy), and the path
+    of sequence tags from the top level down to ``ds`` (empty at the top level)."""
 
     ds: Dataset
     tag: int
     vr: str | None
     rule: Rule | None
     mode: str
+    path: tuple[int, ...] = ()
 
 
 class ElementActions:
@@ -49,7 +51,12 @@ class ElementActions:
     actions: Counter[str]
     _cleaner: Cleaner | None
 
-    def walk(self, ds: Dataset, parent: int | None, mode: str) -> None:
+    def walk(self, ds: Dataset, path: tuple[int, ...], mode: str) -> None:
+        raise NotImplementedError
+
+    def required(self, tag: int, path: tuple[int, ...]) -> str:
+        """What the object's IOD needs of ``tag`` in the dataset at ``path``: "1" (a value), "2"
+        (present, may be empty) or "3" (nothing)."""
         raise NotImplementedError
 
     @property
@@ -63,16 +70,17 @@ class ElementActions:
         el.remove(ds, tag)
         self.actions["remove"] += 1
 
-    def keep(self, ds: Dataset, tag: int, mode: str) -> None:
+    def keep(self, t: Target) -> None:
         """Keep the element; walk a kept sequence's items, check a kept date is valid."""
+        ds, tag = t.ds, t.tag
         vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
         if vr == "SQ":
             elem = el.decoded(ds, tag)
             if elem.VR == "SQ":
                 for item in elem.value:
-                    self.walk(item, tag, mode)
+                    self.walk(item, (*t.path, tag), t.mode)
         elif vr in DATE_VRS:
-            self._keep_date(Target(ds, tag, vr, None, mode))
+            self._keep_date(Target(ds, tag, vr, t.rule, t.mode, t.path))
             return
         self.actions["keep"] += 1
 
@@ -83,7 +91,7 @@ class ElementActions:
     # -- one method per action, each taking the element as a Target ---------------------------
 
     def _keep_target(self, t: Target) -> None:
-        self.keep(t.ds, t.tag, t.mode)
+        self.keep(t)
 
     def _remove_target(self, t: Target) -> None:
         self.remove(t.ds, t.tag)
@@ -91,12 +99,13 @@ class ElementActions:
     def _keep_date(self, t: Target) -> None:
         elem = el.decoded(t.ds, t.tag)
         if t.vr in DATE_VRS and any(not valid_date(v, t.vr) for v in strings(elem) if v):
-            self._invalid_date(elem)  # never pass an invalid date value through
+            self._invalid_date(t, elem)  # never pass an invalid date value through
             return
         self.actions["keep"] += 1
 
-    def _invalid_date(self, elem: DataElement) -> None:
-        elem.value = ""
+    def _invalid_date(self, t: Target, elem: DataElement) -> None:
+        # emptied, or the dummy date where the IOD needs a value
+        elem.value = dummy_for(t.tag, elem.VR) if self.required(t.tag, t.path) == "1" else ""
         self.actions["invalid-date"] += 1
 
     def _empty(self, t: Target) -> None:
@@ -115,9 +124,9 @@ class ElementActions:
         vr = t.vr or el.decoded(ds, tag).VR
         if vr == "SQ":
             for item in el.decoded(ds, tag).value:
-                self.walk(item, tag, "dummy")
+                self.walk(item, (*t.path, tag), "dummy")
         elif vr == "UI":
-            self._uid(Target(ds, tag, vr, t.rule, t.mode))
+            self._uid(Target(ds, tag, vr, t.rule, t.mode, t.path))
             return
         elif vr in BINARY_VRS:
             length = el.value_length(ds, tag)
@@ -143,7 +152,7 @@ class ElementActions:
 
     def _clean_sequence(self, t: Target) -> None:
         for item in el.decoded(t.ds, t.tag).value:
-            self.walk(item, t.tag, "clean")
+            self.walk(item, (*t.path, t.tag), "clean")
         self.actions["clean"] += 1
 
     def _uid(self, t: Target) -> None:
@@ -175,7 +184,7 @@ class ElementActions:
                 continue
             moved = shift(v, days)
             if moved is None:
-                self._invalid_date(elem)
+                self._invalid_date(t, elem)
                 return
             out.append(moved)
         elem.value = as_value(out)

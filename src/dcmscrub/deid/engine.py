@@ -28,15 +28,19 @@ from dcmscrub.deid.subject import gather_subject, patient_key, text_of
 from dcmscrub.deid.text import Cleaner
 from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
-from dcmscrub.outcomes import Reason
-from dcmscrub.standard import iod
+from dcmscrub.outcomes import Note, Reason
 from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
+from dcmscrub.standard.iod import PRESENT_ONLY_WITH, iod_for
+from dcmscrub.standard.vrs import DATE_VRS
 
 _TAG = keyword_dict
 _BURNED_IN = _TAG["BurnedInAnnotation"]
 _SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
 _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _ACCESSION = _TAG["AccessionNumber"]
+# what the IOD's attribute type asks of a present attribute: 1C and 2C count as required, since
+# the input has the attribute (the condition held for its producer)
+_NEED = {"1": "1", "1C": "1", "2": "2", "2C": "2"}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class FileReport:
     sop_uid: str
     quarantine: Reason | None = None
     actions: Counter[str] = field(default_factory=Counter)
+    notes: frozenset[Note] = frozenset()  # things the run says once about its files (Note.text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,34 +80,38 @@ class _Scrubber(ElementActions):
         self.patient_code = self.p.patient_id(self.patient_id, self.issuer)
         self.offset = self.p.date_offset_days(self.patient_id, self.issuer) if plan.shifts_dates else 0
         self._cleaner: Cleaner | None = None
+        # the IOD's attribute types; None for an IOD the table does not know (or knows only in
+        # part): every removal then takes the standard's first action, and the run says so once
+        types = iod_for(self.sop_class) if self.sop_class else None
+        self.iod = types if types is not None and types.complete else None
+        self.notes: set[Note] = set()
 
     def gather_subject(self) -> None:
         """Read the subject's names, IDs and birth date before anything changes."""
         self._cleaner = Cleaner(gather_subject(self.ds))
 
-    def walk(self, ds: Dataset, parent: int | None, mode: str) -> None:
-        """Apply the plan to every element of ``ds`` (an item when ``parent`` is set)."""
+    def walk(self, ds: Dataset, path: tuple[int, ...], mode: str) -> None:
+        """Apply the plan to every element of ``ds``; ``path`` holds the tags of the sequences
+        from the top level down to ``ds`` (empty at the top level)."""
+        el.use_dictionary_vrs(ds)  # an element stored as UN is handled with its dictionary VR
         tags = el.tags(ds)
-        present = frozenset(int(t) for t in tags)
         private_blocks: dict[tuple[int, int], str] = {}
         kept_blocks: set[tuple[int, int]] = set()
         for tag in tags:
             group, elem = tag >> 16, tag & 0xFFFF
             if group & 1:
-                self._private(
-                    ds, tag, blocks=private_blocks, kept=kept_blocks, parent=parent, present=present
-                )
-            elif group == 0x0000 and parent is None:
+                self._private(ds, tag, blocks=private_blocks, kept=kept_blocks, path=path)
+            elif group == 0x0000 and not path:
                 self.remove(ds, tag)  # a command set (PS3.7) has no place in a stored object
             elif elem == 0 and group != 0x0002:
                 self.remove(ds, tag)  # group lengths would be wrong after the changes; they are optional
             elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
-                self._repeating(ds, tag, parent=parent, present=present, mode=mode)
+                self._repeating(ds, tag, path=path, mode=mode)
             else:
                 action, rule = self.plan.public_action(tag)
                 if action is not KEEP_PLAIN:
-                    self._apply(ds, tag, action, rule, parent=parent, present=present, mode=mode)
-        for dependent, condition in iod.PRESENT_ONLY_WITH.items():
+                    self._apply(ds, tag, action, rule, path=path, mode=mode)
+        for dependent, condition in PRESENT_ONLY_WITH.items():
             if el.has(ds, dependent) and not el.has(ds, condition):
                 self.remove(ds, dependent)
         # a Private Creator stays only if an element of its block stayed (PS3.15 E.3.10)
@@ -119,8 +128,7 @@ class _Scrubber(ElementActions):
         *,
         blocks: dict[tuple[int, int], str],
         kept: set[tuple[int, int]],
-        parent: int | None,
-        present: frozenset[int],
+        path: tuple[int, ...],
     ) -> None:
         group, elem = tag >> 16, tag & 0xFFFF
         if 0x0010 <= elem <= 0x00FF:
@@ -135,17 +143,17 @@ class _Scrubber(ElementActions):
             creator = str(el.decoded(ds, (group << 16) | block).value or "").strip(" \x00")
             blocks[(group, block)] = creator
         action, rule = self.plan.private_action(creator, group, elem & 0xFF)
-        if action != "remove":
-            kept.add((group, block))
-        self._apply(ds, tag, action, rule, parent=parent, present=present, mode="normal")
+        if action == "remove":
+            self.remove(ds, tag)  # no IOD has private attributes: nothing to consult
+            return
+        kept.add((group, block))
+        self._apply(ds, tag, action, rule, path=path, mode="normal")
 
-    def _repeating(
-        self, ds: Dataset, tag: int, *, parent: int | None, present: frozenset[int], mode: str
-    ) -> None:
+    def _repeating(self, ds: Dataset, tag: int, *, path: tuple[int, ...], mode: str) -> None:
         group, elem = tag >> 16, tag & 0xFFFF
         rule = self.plan.repeating_rule(tag)
         if rule is not None:
-            self._apply(ds, tag, rule.action, rule, parent=parent, present=present, mode=mode)
+            self._apply(ds, tag, rule.action, rule, path=path, mode=mode)
             return
         overlay = group >= 0x6000
         code = self.plan.overlay_code if overlay else self.plan.curve_code
@@ -159,47 +167,55 @@ class _Scrubber(ElementActions):
             action = "clean" if cleans else "remove"
             if overlay and elem == 0x4000:
                 action = CODE_TO_ACTION[self.plan.overlay_comment_code]
-            self._apply(ds, tag, action, None, parent=parent, present=present, mode=mode)
+            self._apply(ds, tag, action, None, path=path, mode=mode)
         # other overlay and curve elements (geometry, the bitmap) stay under clean-graphics
 
     # -- choosing the action --------------------------------------------------------------------
 
     def _apply(
-        self,
-        ds: Dataset,
-        tag: int,
-        action: str,
-        rule: Rule | None,
-        *,
-        parent: int | None,
-        present: frozenset[int],
-        mode: str,
+        self, ds: Dataset, tag: int, action: str, rule: Rule | None, *, path: tuple[int, ...], mode: str
     ) -> None:
         if action == "keep":
-            self.keep(ds, tag, mode)
+            self.keep(Target(ds, tag, None, rule, mode, path))
             return
-        if action == "remove":
-            self.remove(ds, tag)
-            return
-        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
         if action == DATE:
             action = {"keep": "keep-date", "shift": "shift", "remove": "remove"}[self.plan.date_action]
         elif action == DESCRIPTOR:
-            action = self._descriptor_action(tag, parent, present, mode)
+            action = self._descriptor_action(mode)
         elif "/" in action:
-            action = self._compound(action, tag, parent, present)
-        elif action == "empty" and self._required(tag, parent, present) == "1":
-            action = "dummy"  # Z: "zero length or dummy value"; Type 1 needs the dummy
-        elif action == "clean":
+            action = self._compound(action, tag, path)
+            if action == "remove":
+                self.remove(ds, tag)
+                return
+        if action == "remove":
+            # every removal asks the IOD: empty where it needs the attribute, a dummy where it
+            # needs a value (a profile's remove rule too: see README, "Compound codes")
+            action = {"3": "remove", "2": "empty"}.get(self.required(tag, path), "dummy")
+            if action == "remove":
+                self.remove(ds, tag)
+                return
+        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        if action == "clean":
             action = clean_action(vr)
-        self.apply(action, Target(ds, tag, vr, rule, mode))
+            if action == "remove":  # bytes cannot be cleaned
+                action = {"3": "remove", "2": "empty"}.get(self.required(tag, path), "dummy")
+        elif action == "empty" and self.required(tag, path) == "1":
+            action = "dummy"  # Z: "zero length or dummy value"; Type 1 needs the dummy
+        if (
+            action == "dummy"
+            and vr in DATE_VRS
+            and self.plan.date_action == "shift"
+            and (rule is None or rule.action != "dummy")
+        ):
+            action = "shift"  # the IOD needs a date, and dates are shifted: the shifted one
+        self.apply(action, Target(ds, tag, vr, rule, mode, path))
 
-    def _compound(self, code: str, tag: int, parent: int | None, present: frozenset[int]) -> str:
+    def _compound(self, code: str, tag: int, path: tuple[int, ...]) -> str:
         if code == "X/Z/U*":
             # keep the reference with every UID inside remapped: references between objects stay
             # intact (the product's promise) and a remapped UID reveals nothing
             return "keep"
-        need = self._required(tag, parent, present)
+        need = self.required(tag, path)
         if code in ("X/Z", "X/Z/D"):
             return {"3": "remove", "2": "empty"}.get(need, "dummy")
         if code == "X/D":
@@ -208,16 +224,18 @@ class _Scrubber(ElementActions):
             return "dummy" if need == "1" else "empty"
         raise InternalError(f"unknown compound action {code}")
 
-    def _descriptor_action(self, tag: int, parent: int | None, present: frozenset[int], mode: str) -> str:
+    def _descriptor_action(self, mode: str) -> str:
         if mode == "dummy":
             return "dummy"  # inside a D sequence (ContentSequence without clean-structured-content)
         if mode == "clean" or self.plan.clean_descriptors:
             return "clean"
-        need = self._required(tag, parent, present)
-        return {"3": "remove", "2": "empty"}.get(need, "dummy")
+        return "remove"  # or what the IOD needs instead (_apply)
 
-    def _required(self, tag: int, parent: int | None, present: frozenset[int]) -> str:
-        return iod.required_type(tag, sop_class=self.sop_class, parent=parent, item_has=present)
+    def required(self, tag: int, path: tuple[int, ...]) -> str:
+        if self.iod is None:
+            self.notes.add(Note.IOD_UNKNOWN)
+            return "3"  # the standard's first action
+        return _NEED.get(self.iod.type_of((*path, tag)) or "3", "3")
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,11 +263,13 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
         return FileReport(scrubber.patient_code, *old_ids, quarantine=Reason.BURNED_IN_ANNOTATION)
     if plan.may_clean:
         scrubber.gather_subject()
-    scrubber.walk(ds, None, "normal")
+    scrubber.walk(ds, (), "normal")
     mark_deidentified(ds, plan)
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    return FileReport(scrubber.patient_code, study, series, sop, actions=scrubber.actions)
+    return FileReport(
+        scrubber.patient_code, study, series, sop, actions=scrubber.actions, notes=frozenset(scrubber.notes)
+    )
 
 
 def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> tuple[str, str, str, str]:

@@ -12,8 +12,10 @@ identity, where a plain int would go through ``BaseTag.__eq__`` (in Python) on e
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
 from pydicom.dataset import Dataset
 from pydicom.tag import BaseTag
@@ -92,3 +94,69 @@ def peek(ds: Dataset, tag: int) -> DataElement:
     if isinstance(elem, DataElement):
         return elem
     return convert_raw_data_element(elem, encoding=ds._character_set, ds=ds)
+
+
+# VRs with a 2-byte length field in explicit VR (PS3.5 7.1.2): a value longer than 0xFFFF bytes,
+# which UN could hold, cannot be written with one of them
+_LONG_LENGTH_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UC", "UR", "UT", "SV", "UV"})
+# VRs whose value bytes do not depend on the byte order: the only ones re-labelled in a big
+# endian file (whose UN values may have been written in either order)
+_ORDER_FREE_VRS = frozenset(
+    {
+        "AE",
+        "AS",
+        "CS",
+        "DA",
+        "DS",
+        "DT",
+        "IS",
+        "LO",
+        "LT",
+        "PN",
+        "SH",
+        "ST",
+        "TM",
+        "UC",
+        "UI",
+        "UR",
+        "UT",
+        "OB",
+    }
+)
+
+
+def use_dictionary_vrs(ds: Dataset) -> None:
+    """Give every element of ``ds`` (this level only) that was stored with VR UN and whose tag the
+    data dictionary knows the dictionary's VR, in place; the value bytes stay as read.
+
+    Some writers store attributes they do not know as UN (PS3.5 6.2.2); the engine must treat a
+    Study Date stored so as a date (shift it, not drop it for being bytes), and the output then
+    carries the VR the standard gives it. Left as UN: private and unknown tags, tags with a choice
+    of VRs (US or SS, OB or OW), values of undefined length, values too long for the VR's length
+    field, binary values in a big endian file, and sequences (SQ stored as UN is decoded as a
+    sequence elsewhere).
+    """
+    store = ds._dict
+    found = [key for key, elem in store.items() if elem.VR == "UN"]  # usually none: one quick pass
+    for key in found:
+        elem = store[key]
+        if not isinstance(elem, RawDataElement) or key >> 16 & 1:
+            continue  # decoded already, or private (the dictionary knows no private tag)
+        vr = _known_vr(int(key))
+        if vr is None or elem.length == 0xFFFFFFFF:
+            continue
+        if vr not in _LONG_LENGTH_VRS and elem.length > 0xFFFF:
+            continue
+        if not elem.is_little_endian and vr not in _ORDER_FREE_VRS:
+            continue
+        store[key] = elem._replace(VR=vr)
+
+
+@functools.cache
+def _known_vr(tag: int) -> str | None:
+    """The data dictionary's one VR for a public ``tag`` (None: unknown, several, SQ, or UN)."""
+    try:
+        vr = str(dictionary_VR(tag))
+    except KeyError:
+        return None
+    return None if " " in vr or vr in ("SQ", "UN", "NONE") else vr
