@@ -30,6 +30,7 @@ from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
 from dcmscrub.batch.commit import CommitBatch, in_order
+from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark
@@ -38,6 +39,7 @@ from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, reso
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.dicomdir import DicomdirResult
 from dcmscrub.errors import (
     ConfigError,
     DcmscrubError,
@@ -46,6 +48,8 @@ from dcmscrub.errors import (
     PartialRunError,
     RunInterruptedError,
     RunTerminatedError,
+    StorageError,
+    UsageError,
 )
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
 from dcmscrub.outcomes import Outcome, Reason
@@ -69,6 +73,8 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    dry_run: bool = False  # count what each input would become; write nothing but a dry_run record
+    dicomdir: bool = False  # plain outputs only: 8-character file IDs and a DICOMDIR (PS3.10)
 
 
 @dataclass
@@ -89,10 +95,23 @@ class RunSummary:
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
     recovered_temps: int = 0
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
+    dry_run: bool = False
+    dicomdir: DicomdirResult | None = None  # what the DICOMDIR names (None: none was written)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` object (no file names: they may carry patient data)."""
+        """The ``--json`` object. Problem files are named by their path relative to their input
+        root, as stderr names them (never in the audit log)."""
         return {
+            "dry_run": self.dry_run,
+            "problem_files": [
+                {
+                    "input": r.name,
+                    "outcome": r.outcome.value,
+                    "reason": None if r.reason is None else r.reason.value,
+                }
+                for r in self.problems
+            ],
+            "dicomdir": None if self.dicomdir is None else self.dicomdir.instances,
             "run_id": self.run_id,
             "status": self.status.value,
             "exit_code": self.exit_code,
@@ -141,7 +160,7 @@ class RunSummary:
 
 
 @contextlib.contextmanager
-def _signals(stop: Stop) -> Iterator[None]:
+def handle_signals(stop: Stop) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -173,12 +192,18 @@ def scrub_tree(
     configuration 78, audit log 74).
     """
     started = time.perf_counter()
-    if options.shard is not None and options.linkage_key is None:
-        raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
+    check_options(options)
+    if options.dry_run:
+        from dcmscrub.batch.dryrun import dry_run_tree  # (dryrun imports this module)
+
+        return dry_run_tree(inputs, out, options, on_start=on_start, on_result=on_result)
     roots = resolve_roots(inputs)
-    out = _check_output(out, roots)
+    out = check_output(out, roots)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
+    pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
+    # the log first: a log that cannot be kept stops the run before the output tree is touched
+    audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
     tree = OutputTree(out, options.shard)
     tree.prepare()
     summary = RunSummary(
@@ -193,10 +218,15 @@ def scrub_tree(
     mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out,
+            options.profile,
+            key,
+            options.sink,
+            options.overwrite,
+            tree.tag,
+            options.debug,
+            media=options.dicomdir,
         )
-        pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
-        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         if audit is not None:
             start = _run_start(
@@ -204,7 +234,7 @@ def scrub_tree(
             )
             audit.record(summary.run_id, start)
         mark = hold_mark(audit, summary.run_id)
-        items = _select(iter_inputs(roots), options.shard, pseudonymizer)
+        items = select_shard(iter_inputs(roots), options.shard, pseudonymizer)
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = Stop()
@@ -217,13 +247,12 @@ def scrub_tree(
         batch = CommitBatch(
             out, options.overwrite, audit, run_id=summary.run_id, stop=stop, mark=mark, on_committed=committed
         )
-        with _signals(stop):
+        with handle_signals(stop):
             for result in in_order(run_all(items, settings, options.jobs, stop)):
                 batch.add(result)
             batch.flush()
+        _after_work(tree, options, stop, summary)
         summary.finish(stop)
-        if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
-            sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
         summary.seconds = time.perf_counter() - started
         if audit is not None:
             audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
@@ -237,7 +266,34 @@ def scrub_tree(
     return summary
 
 
-def _check_output(out: Path, roots: Sequence[Path]) -> Path:
+def _after_work(tree: OutputTree, options: ScrubOptions, stop: Stop, summary: RunSummary) -> None:
+    """Once every result is committed: sweep a killed worker's temporary file, write the DICOMDIR."""
+    if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
+        sweep_temps(tree.root, tree.tag)  # a killed worker may have left its temporary file
+    if options.dicomdir and not stop.requested:
+        try:
+            summary.dicomdir = tree_dicomdir(tree.root, tree.state)
+        except StorageError as exc:
+            stop.fatal = exc  # recorded in run_end (exit 74), then raised
+
+
+def check_options(options: ScrubOptions) -> None:
+    """Options that cannot go together, refused before anything is read or written."""
+    if options.shard is not None and options.linkage_key is None:
+        raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
+    if options.dicomdir and options.sink.recipients:
+        raise UsageError(
+            "a DICOMDIR holds header values in clear: it is never written beside encrypted outputs",
+            hint="make it where the outputs are read: dcmscrub decrypt --dicomdir (or scrub --no-encrypt)",
+        )
+    if options.dicomdir and options.shard is not None:
+        raise UsageError(
+            "--dicomdir names every file of the tree: build it after the shards",
+            hint="run the same scrub once more without --shard, or dcmscrub decrypt --dicomdir",
+        )
+
+
+def check_output(out: Path, roots: Sequence[Path]) -> Path:
     real = out.resolve()
     for root in roots:
         if is_within(real, root):
@@ -294,7 +350,7 @@ def _run_start(
     )
 
 
-def _select(
+def select_shard(
     found: Iterator[InputFile | Skipped], shard: Shard | None, p: Pseudonymizer
 ) -> list[InputFile | Skipped]:
     if shard is None:
