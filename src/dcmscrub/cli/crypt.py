@@ -8,26 +8,30 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from dcmscrub.age import ScryptIdentity, ScryptRecipient
 from dcmscrub.audit.log import default_log_path
-from dcmscrub.batch.crypt import DecryptResult, encrypt_file
+from dcmscrub.batch.crypt import DecryptResult, DecryptSummary, encrypt_file
 from dcmscrub.batch.decrypt import decrypt_tree
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import DebugOpt, JsonOpt, LogOpt, QuietOpt, app
-from dcmscrub.cli.console import error, info, print_json, stderr_console
+from dcmscrub.cli.app import Command, DebugOpt, JsonOpt, LogOpt, QuietOpt, app, examples
+from dcmscrub.cli.console import error, info, print_json, stderr_console, warn
 from dcmscrub.errors import DecryptError, PartialRunError, UsageError
 from dcmscrub.keys import read_identity_file, read_passphrase_file
 
 
 @app.command(
-    epilog="Examples:\n\n"
-    "  dcmscrub decrypt release/ --out plain/ -i alice.key\n\n"
-    "  dcmscrub decrypt one.dcm.age --out . -i alice.key -i bob.key\n\n"
-    "  dcmscrub decrypt notes.txt.age --out . --passphrase-file pass.txt"
+    cls=Command,
+    epilog=examples(
+        "dcmscrub decrypt release/ --out plain/ -i alice.key",
+        "dcmscrub decrypt release/ --out media/ -i alice.key --dicomdir",
+        "dcmscrub decrypt one.dcm.age --out . -i alice.key -i bob.key",
+        "dcmscrub decrypt notes.txt.age --out . --passphrase-file pass.txt",
+    ),
 )
 def decrypt(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="age files or folders of them.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT...", help="age files or folders of them.")],
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder; folders keep their layout.")
     ],
@@ -40,6 +44,10 @@ def decrypt(
         typer.Option("--passphrase-file", metavar="FILE", help="File holding a passphrase (scrypt files)."),
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace outputs that exist.")] = False,
+    dicomdir: Annotated[
+        bool,
+        typer.Option("--dicomdir", help="8-character file IDs and a DICOMDIR at the root of DIR (PS3.10)."),
+    ] = False,
     log: LogOpt = None,
     linkage_key: Annotated[
         Path | None,
@@ -63,12 +71,7 @@ def decrypt(
             raise UsageError("no identity given", hint="give -i IDENTITY_FILE or --passphrase-file FILE")
         identities.append(ScryptIdentity(readers.prompt_passphrase(confirm=False)))
     single = len(inputs) == 1 and inputs[0].is_file()
-
-    def report(result: DecryptResult) -> None:
-        if not single:  # a single file's failure is the command's error, reported once below
-            hint = f"detail: {result.detail}" if debug else result.hint
-            error(console, f"{result.name}: {DecryptError.GENERIC}", hint=hint)
-
+    failures: list[DecryptResult] = []
     summary = decrypt_tree(
         inputs,
         out,
@@ -76,8 +79,15 @@ def decrypt(
         overwrite=overwrite,
         log=log or default_log_path(os.environ),
         digest_key=readers.linkage_key(linkage_key),
-        on_failure=report,
+        on_failure=failures.append,
+        dicomdir=dicomdir,
     )
+    if not single:  # a single file's failure is the command's error, reported once below
+        _report_failures(console, failures, summary, debug=debug)
+    if summary.dicomdir is not None:
+        for relpath, why in summary.dicomdir.left_out:
+            warn(console, f"not in the DICOMDIR: {relpath}: {why}")
+        info(console, f"DICOMDIR names {summary.dicomdir.instances} files")
     info(
         console, f"{summary.decrypted} decrypted, {summary.exists} existing, {summary.failed} failed -> {out}"
     )
@@ -89,20 +99,52 @@ def decrypt(
                 "failed": summary.failed,
                 "skipped": summary.skipped,
                 "output": str(out),
+                "dicomdir": None if summary.dicomdir is None else summary.dicomdir.instances,
             }
         )
-    failed = [r for r in summary.results if r.outcome == "failed"]
-    if failed and single:
-        raise DecryptError(failed[0].detail or "", name=failed[0].name, hint=failed[0].hint)
-    if failed:
-        raise PartialRunError(f"{len(failed)} file{'s' * (len(failed) != 1)} could not be decrypted")
+    if failures and single:
+        raise DecryptError(failures[0].detail or "", name=failures[0].name, hint=failures[0].hint)
+    if failures:
+        raise PartialRunError(f"{len(failures)} file{'s' * (len(failures) != 1)} could not be decrypted")
+
+
+NO_MATCH = "no identity matched"  # the age layer's detail when no identity opens a file's header
+
+
+def _report_failures(
+    console: Console, failures: list[DecryptResult], summary: DecryptSummary, *, debug: bool
+) -> None:
+    """One line per file that failed, except that files no identity opens are said once."""
+    strangers = [r for r in failures if r.detail == NO_MATCH]
+    hint = (
+        "check -i: they were encrypted to other recipients (dcmscrub keygen -y FILE prints a key's recipient)"
+    )
+    if strangers and len(strangers) == len(failures) and not summary.decrypted:
+        error(console, f"no identity matches these files ({len(strangers)} of them)", hint=hint)
+        return
+    for result in failures:
+        if result.detail != NO_MATCH:
+            error(
+                console,
+                f"{result.name}: {DecryptError.GENERIC}",
+                hint=f"detail: {result.detail}" if debug else result.hint,
+            )
+    if strangers:
+        names = ", ".join(r.name for r in strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+        error(
+            console,
+            f"no identity matches {len(strangers)} file{'s' * (len(strangers) != 1)}: {names}",
+            hint=hint,
+        )
 
 
 @app.command(
-    epilog="Examples:\n\n"
-    "  dcmscrub encrypt report.pdf -o report.pdf.age -r age1...\n\n"
-    "  dcmscrub encrypt notes.txt -o notes.txt.age --passphrase-file pass.txt\n\n"
-    "  dcmscrub encrypt notes.txt -o notes.txt.age --passphrase     # asks twice on the terminal"
+    cls=Command,
+    epilog=examples(
+        "dcmscrub encrypt report.pdf -o report.pdf.age -r age1...",
+        "dcmscrub encrypt notes.txt -o notes.txt.age --passphrase-file pass.txt",
+        "dcmscrub encrypt notes.txt -o notes.txt.age --passphrase   # asks twice",
+    ),
 )
 def encrypt(
     input_file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to encrypt.")],
