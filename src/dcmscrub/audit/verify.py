@@ -39,7 +39,7 @@ from dcmscrub.audit.line import (
     checkpoint_message,
     sha256_hex,
 )
-from dcmscrub.audit.outputs import check_output_tree, read_root_id
+from dcmscrub.audit.outputs import read_root_id, survey_output_tree
 from dcmscrub.audit.placement import errno_name
 from dcmscrub.audit.records import status_agrees
 from dcmscrub.errors import UsageError
@@ -62,6 +62,11 @@ class VerifyResult:
     problem: str | None = None
     warnings: list[str] = field(default_factory=list)
     first_bad_file: str | None = None
+    # with check_outputs: how many recorded outputs were checked, and every difference by name
+    outputs_checked: int | None = None
+    outputs_missing: list[str] = field(default_factory=list)
+    outputs_changed: list[str] = field(default_factory=list)
+    outputs_extra: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
@@ -419,6 +424,14 @@ def verify_log(
             return result(_Bad(0, None, "the output folder has no readable .dcmscrub/root-id"))
         if not state.outputs:
             state.warnings.append("no run in the log wrote a file to this output folder")
-        found = check_output_tree(check_outputs, state.outputs)
-        return result(None if found is None else _Bad(found.file_index, found.seq, found.problem))
+        survey = survey_output_tree(check_outputs, state.outputs)
+        found = survey.problems[0] if survey.problems else None
+        done = result(None if found is None else _Bad(found.file_index, found.seq, found.problem))
+        done.outputs_checked = survey.checked
+        done.outputs_missing, done.outputs_changed, done.outputs_extra = (
+            survey.missing,
+            survey.changed,
+            survey.extra,
+        )
+        return done
     return result(None)
