@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	rm -rf $(DEMO_OUT) $(dir $(DEMO_LOG))
 	$(PY) -m dcmscrub scrub sample_data --out $(DEMO_OUT) --no-encrypt --profile basic -v --log $(DEMO_LOG) || [ $$? -eq 3 ]
-	$(PY) tools/show_changes.py sample_data $(DEMO_OUT)
+	$(PY) -m dcmscrub diff sample_data/DOE_JANE_FAKE-MRN-0001/CT_2024-01-15/slice_001.dcm $(DEMO_OUT)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check src tests tools benchmarks

@@ -639,14 +639,14 @@ def test_a_worker_that_dies_fails_only_its_files(
 
 def test_decrypt_runs_are_logged(tmp_path: Path, identity: tuple[Path, str]) -> None:
     from dcmscrub.age import parse_recipient
-    from dcmscrub.batch.decrypt import decrypt_tree
+    from dcmscrub.batch.decrypt import DecryptOptions, decrypt_tree
     from dcmscrub.keys import read_identity_file
 
     id_path, recipient = identity
     out = tmp_path / "out"
     scrub([SAMPLE], out, encrypt=True, recipients=[parse_recipient(recipient)])
     log = tmp_path / "decrypt.jsonl"
-    result = decrypt_tree([out], tmp_path / "plain", read_identity_file(id_path), log=log)
+    result = decrypt_tree([out], tmp_path / "plain", read_identity_file(id_path), DecryptOptions(log=log))
     events = [json.loads(x) for x in log.read_text().splitlines()]
     assert events[0]["event"] == "run_start" and events[-1]["event"] == "run_end"
     assert events[0]["command"] == "decrypt"

@@ -98,7 +98,7 @@ def test_an_unrecorded_output_fails_the_check_without_a_seq(
 
 def test_exit_2_for_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _out, err = run(capsys, "scrub", SAMPLE, "--out", tmp_path / "o", "--bogus")
-    assert code == 2 and "No such option" in err
+    assert code == 2 and err.startswith("dcmscrub: error: no such option: --bogus")
     code, _out, err = run(capsys, "scrub", SAMPLE, "--out", tmp_path / "o", "--no-encrypt", "--shard", "3/2")
     assert code == 2 and "1 <= K <= N" in err
 
@@ -125,8 +125,7 @@ def test_exit_65_for_a_damaged_encrypted_file(
     assert (
         "cannot decrypt: wrong key or damaged file" in err and "chunk" not in err
     )  # no detail without --debug
-    assert not (tmp_path / "plain" / "bad").exists()
-    assert not [p for p in (tmp_path / "plain").iterdir()]
+    assert not (tmp_path / "plain").exists()  # nothing left behind, not even the folder
 
 
 def test_an_armored_file_fails_with_a_hint_that_names_armor(
@@ -140,7 +139,7 @@ def test_an_armored_file_fails_with_a_hint_that_names_armor(
     assert code == 65
     assert "x.age: cannot decrypt: wrong key or damaged file" in err
     assert "ASCII-armored (age -a)" in err and "check the identity file" not in err
-    assert not [p for p in (tmp_path / "plain").iterdir()]
+    assert not (tmp_path / "plain").exists()
 
 
 def test_exit_66_for_a_missing_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

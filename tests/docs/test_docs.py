@@ -21,6 +21,8 @@ README = (REPO / "README.md").read_text()
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.S)
 COMMANDS = [
     "scrub",
+    "plan",
+    "diff",
     "keygen",
     "decrypt",
     "encrypt",
@@ -40,6 +42,20 @@ def bash_blocks() -> list[str]:
 def test_quick_start_is_on_the_first_screen() -> None:
     first_screen = "\n".join(README.splitlines()[:24])
     assert "make demo" in first_screen and "make test" in first_screen
+    # look before and after, on the first screen of examples
+    assert "dcmscrub plan sample_data/" in first_screen and "dcmscrub diff sample_data/" in first_screen
+    assert 'export PATH="$PWD/.venv/bin:$PATH"' in first_screen  # and how dcmscrub gets on PATH
+
+
+def test_use_says_how_to_get_dcmscrub_on_path_and_the_cron_example_names_its_log() -> None:
+    use = README[README.index("## Use") : README.index("## Outputs")]
+    assert ".venv/bin" in use and "--install-completion" in use
+    blocks = [body for lang, body in BLOCK.findall(README) if "15 2 * * *" in body]
+    assert len(blocks) == 1
+    cron = blocks[0]
+    assert "DCMSCRUB_LOG=" in cron or "--log" in cron
+    setup = README[README.index("A nightly cron job") : README.index("15 2 * * *")]
+    assert "useradd" in setup and "install -d -o dcmscrub -m 700" in setup and "crontab -u dcmscrub" in setup
 
 
 def test_readme_examples_run(tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ def test_identity_file_with_several_keys_comments_and_crlf(keydir: Path) -> None
     [
         ("# only comments\n\n", "holds no identity"),
         ("AGE-SECRET-KEY-1NOTAVALIDKEY\n", "line 1"),
-        ("# c\nage1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj\n", "line 2"),
+        ("# c\nage1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj\n", "holds an age recipient"),
         ("age-encryption.org/v1\n-> scrypt x 10\n", "age-encrypted"),
         ("\xff\xfe", "not a text file"),
     ],

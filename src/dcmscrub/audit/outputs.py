@@ -6,13 +6,14 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dcmscrub.atomic import is_temp_name
 from dcmscrub.errors import UsageError
 
 STATE_DIR = ".dcmscrub"  # the output tree's own folder (lock, root id): not an output
+DICOMDIR = "DICOMDIR"  # scrub --no-encrypt --dicomdir writes one at the root
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def _file_sha256(path: Path) -> str:
 
 
 def _walk_outputs(root: Path) -> Iterator[tuple[str, Path | None]]:
-    """``(relative POSIX path, path)`` of every file under ``root`` except ``.dcmscrub/`` and temp
-    files; the path is None for a link or anything that is not a regular file."""
+    """``(relative POSIX path, path)`` of every file under ``root`` except ``.dcmscrub/``, temp
+    files and the ``DICOMDIR`` at the root (an index of the outputs made from them, not an output);
+    the path is None for a link or anything that is not a regular file."""
 
     def fail(_exc: OSError) -> None:
         raise UsageError("the output folder to check cannot be read completely", hint="check its permissions")
@@ -67,26 +69,41 @@ def _walk_outputs(root: Path) -> Iterator[tuple[str, Path | None]]:
             if stat.S_ISDIR(mode):
                 continue
             if stat.S_ISREG(mode):
-                if not is_temp_name(name):
+                if not is_temp_name(name) and rel != DICOMDIR:
                     yield rel, full
             else:
                 yield rel, None  # symlinks (also to folders: os.walk lists them but does not enter them)
 
 
-def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -> list[OutputProblem]:
-    """Every problem between the recorded outputs (``output -> (sha256, file index, seq)``) and
-    the files under ``root``: records at fault first (in log order), then files no record names."""
+@dataclass
+class OutputSurvey:
+    """Everything --check-outputs found: the recorded outputs checked, and by name those missing,
+    changed, and the files (links, special files) in the tree that no record names."""
+
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    problems: list[OutputProblem] = field(default_factory=list)  # record problems first, then extras
+
+
+def survey_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -> OutputSurvey:
+    """Compare the recorded outputs (``output -> (sha256, file index, seq)``) with the files under
+    ``root``: every difference, not only the first."""
+    survey = OutputSurvey(checked=len(outputs))
     seen: set[str] = set()
     record_problems: list[OutputProblem] = []
     unrecorded: list[OutputProblem] = []
     for rel, full in _walk_outputs(root):
         if full is None:
+            survey.extra.append(rel)
             unrecorded.append(
                 OutputProblem(0, None, f"the output folder holds a link or special file: {rel}")
             )
             continue
         recorded = outputs.get(rel)
         if recorded is None:
+            survey.extra.append(rel)
             unrecorded.append(OutputProblem(0, None, f"output file not recorded: {rel}"))
             continue
         seen.add(rel)
@@ -96,9 +113,18 @@ def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -
         except OSError as exc:
             raise UsageError("an output file cannot be read", hint="check its permissions") from exc
         if actual != digest:
+            survey.changed.append(rel)
             record_problems.append(OutputProblem(fi, seq, f"output file changed: {rel}"))
     for rel, (_digest, fi, seq) in outputs.items():
         if rel not in seen:
+            survey.missing.append(rel)
             record_problems.append(OutputProblem(fi, seq, f"recorded output file is missing: {rel}"))
     record_problems.sort(key=lambda bad: (bad.file_index, bad.seq or 0))
-    return record_problems + sorted(unrecorded, key=lambda bad: bad.problem)
+    survey.problems = record_problems + sorted(unrecorded, key=lambda bad: bad.problem)
+    return survey
+
+
+def check_output_tree(root: Path, outputs: Mapping[str, tuple[str, int, int]]) -> list[OutputProblem]:
+    """Every problem between the recorded outputs (``output -> (sha256, file index, seq)``) and
+    the files under ``root``: records at fault first (in log order), then files no record names."""
+    return survey_output_tree(root, outputs).problems

@@ -188,7 +188,42 @@ class LogOpen:
         }
 
 
-Record = FileRecord | RunStart | RunEnd | RunAbandoned | LogSealed | LogOpen
+@dataclass(frozen=True)
+class DryRun:
+    """``scrub --dry-run``: what a run would have done, and nothing else (no run_start, no file
+    records, no outputs). ``event`` ``dry_run``; it belongs to no run, so ``log verify`` takes it
+    like any record outside a run (it chains, nothing pairs with it)."""
+
+    EVENT: ClassVar[str] = "dry_run"
+
+    command: str  # scrub
+    operator: Mapping[str, object]
+    tool: Mapping[str, str]
+    args: Mapping[str, object]
+    input_roots: list[str]  # keyed digests
+    output_root_digest: str
+    profile: Mapping[str, object]  # name, sha256, options
+    counts: Mapping[str, int]  # by outcome, plus total
+    problems: Mapping[str, int]  # "outcome:reason" -> count
+    exit_code: int  # what the run would exit with
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "command": self.command,
+            "operator": dict(self.operator),
+            "tool": dict(self.tool),
+            "args": dict(self.args),
+            "input_roots": list(self.input_roots),
+            "output_root_digest": self.output_root_digest,
+            "profile": dict(self.profile),
+            "counts": {str(k): n for k, n in self.counts.items()} | {"total": sum(self.counts.values())},
+            "problems": dict(self.problems),
+            "exit_code": self.exit_code,
+        }
+
+
+Record = FileRecord | RunStart | RunEnd | RunAbandoned | LogSealed | LogOpen | DryRun
 
 
 def status_agrees(status: object, exit_code: object, counts: Mapping[str, int]) -> bool:

@@ -6,9 +6,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dcmscrub.audit.line import ABANDONED_EVENT
+from dcmscrub.audit.records import DryRun
 from dcmscrub.audit.verify import log_lines
+
+DRY_RUN_EVENT = DryRun.EVENT
 
 
 @dataclass
@@ -26,6 +30,7 @@ class RunSummaryRow:
     status: str | None
     exit_code: int | None
     signed: bool
+    output: str | None = None  # the output tree's id (output_root_id; log verify --check-outputs)
 
 
 def _str_or_none(value: object) -> str | None:
@@ -50,6 +55,9 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
                 if dead is not None and dead.status is None:
                     dead.ended, dead.status = _str_or_none(rec.get("ts")), "abandoned"
                 continue
+            if event == DRY_RUN_EVENT:
+                rows[run_id] = _dry_run_row(run_id, rec)
+                continue
             if event not in ("run_start", "run_end"):
                 continue
             row = rows.get(run_id)
@@ -66,6 +74,7 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
                 row.host = _str_or_none(operator.get("host"))
                 row.command = _str_or_none(rec.get("command"))
                 row.profile = _str_or_none(profile.get("name"))
+                row.output = _str_or_none(rec.get("output_root_id"))
             else:
                 counts = rec.get("counts")
                 exit_code = rec.get("exit_code")
@@ -76,3 +85,25 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
                     row.counts = dict(counts)
                 row.signed = isinstance(rec.get("sig"), str)
     return list(rows.values())
+
+
+def _dry_run_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
+    """A ``scrub --dry-run``: one record, counts of what would have happened."""
+    operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
+    profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
+    counts = rec.get("counts")
+    exit_code = rec.get("exit_code")
+    ts = _str_or_none(rec.get("ts"))
+    return RunSummaryRow(
+        run_id,
+        ts,
+        ts,
+        _str_or_none(operator.get("user")),
+        _str_or_none(operator.get("host")),
+        _str_or_none(rec.get("command")),
+        _str_or_none(profile.get("name")),
+        dict(counts) if isinstance(counts, dict) and all(type(n) is int for n in counts.values()) else None,
+        "dry run",
+        exit_code if type(exit_code) is int else None,
+        False,
+    )

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from dcmscrub.audit.anchor import check_anchors, read_anchors
 from dcmscrub.audit.checks import MAX_PROBLEMS, Problem, Verifier
 from dcmscrub.audit.line import LOG_OPEN_EVENT, MAX_LINE_BYTES
-from dcmscrub.audit.outputs import check_output_tree, read_root_id
+from dcmscrub.audit.outputs import read_root_id, survey_output_tree
 from dcmscrub.audit.placement import errno_name
 from dcmscrub.errors import UsageError
 
@@ -49,6 +49,11 @@ class VerifyResult:
     problems: list[dict[str, object]] = field(default_factory=list)
     problem_count: int = 0
     files: list[str] = field(default_factory=list, compare=False)
+    # with check_outputs: how many recorded outputs were checked, and every difference by name
+    outputs_checked: int | None = None
+    outputs_missing: list[str] = field(default_factory=list)
+    outputs_changed: list[str] = field(default_factory=list)
+    outputs_extra: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
@@ -162,8 +167,14 @@ def verify_log(
         else:
             if not state.outputs:
                 state.warnings.append("no run in the log wrote a file to this output folder")
-            for found in check_output_tree(check_outputs, state.outputs):
+            survey = survey_output_tree(check_outputs, state.outputs)
+            for found in survey.problems:
                 state.problem(Problem(found.file_index, found.seq, found.problem))
+            result = _result(state, files)
+            result.outputs_checked = survey.checked
+            result.outputs_missing, result.outputs_changed = survey.missing, survey.changed
+            result.outputs_extra = survey.extra
+            return result
     return _result(state, files)
 
 

@@ -8,6 +8,7 @@ that means the final name appears only after the last chunk has authenticated.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,9 @@ from typing import Final, Literal
 
 from dcmscrub.age import Identity, Recipient, decrypt, encrypt, looks_like_age
 from dcmscrub.atomic import OutputExistsError, atomic_output, is_temp_name
+from dcmscrub.batch.outtree import media_relpath
 from dcmscrub.batch.walk import is_within
+from dcmscrub.dicomio.dicomdir import DicomdirResult
 from dcmscrub.errors import DecryptError, InputError, OutputError, StorageError
 from dcmscrub.outcomes import Reason, os_error_reason
 
@@ -152,6 +155,7 @@ class DecryptSummary:
     exists: int = 0
     skipped: int = 0
     results: list[DecryptResult] = field(default_factory=list)
+    dicomdir: DicomdirResult | None = None  # what the DICOMDIR names (decrypt --dicomdir)
 
     @property
     def ok(self) -> bool:
@@ -172,7 +176,7 @@ class _Job:
     skip_reason: str | None = None
 
 
-def _walk_folder(root: Path, out_dir: Path) -> Iterator[_Job]:
+def _walk_folder(root: Path, out_dir: Path, media: bool) -> Iterator[_Job]:
     """Every file under ``root``, sorted, without following symbolic links out of the tree.
 
     Hidden folders are not entered: they hold tool state, not data (an output tree keeps its
@@ -186,6 +190,8 @@ def _walk_folder(root: Path, out_dir: Path) -> Iterator[_Job]:
             rel = src.relative_to(root)
             name = rel.as_posix()
             dst = out_dir / rel.parent / plain_name(file_name)
+            if media:
+                dst = out_dir / media_relpath(name)
             if is_temp_name(file_name):
                 yield _Job(src, dst, name, "temporary file of an interrupted write")
             elif src.is_symlink() and not (is_within(src.resolve(), real_root) and src.resolve().is_file()):
@@ -196,14 +202,15 @@ def _walk_folder(root: Path, out_dir: Path) -> Iterator[_Job]:
                 yield _Job(src, dst, name)
 
 
-def _plan(inputs: Sequence[Path], out_dir: Path) -> Iterator[_Job]:
+def _plan(inputs: Sequence[Path], out_dir: Path, media: bool) -> Iterator[_Job]:
     for path in inputs:
+        dst = out_dir / (media_relpath(path.name) if media else plain_name(path.name))
         if path.is_dir():
-            yield from _walk_folder(path, out_dir)
+            yield from _walk_folder(path, out_dir, media)
         elif not path.is_file():
-            yield _Job(path, out_dir / plain_name(path.name), path.name, "not a regular file")
+            yield _Job(path, dst, path.name, "not a regular file")
         else:
-            yield _Job(path, out_dir / plain_name(path.name), path.name)
+            yield _Job(path, dst, path.name)
 
 
 def _check_paths(inputs: Sequence[Path], out_dir: Path) -> None:
@@ -222,7 +229,9 @@ def _check_paths(inputs: Sequence[Path], out_dir: Path) -> None:
         raise OutputError(f"the output {out_dir} is not a folder")
 
 
-def _run_job(job: _Job, identities: Sequence[Identity], overwrite: bool, taken: set[Path]) -> DecryptResult:
+def _run_job(
+    job: _Job, identities: Sequence[Identity], overwrite: bool, taken: set[Path], folders: _Folders
+) -> DecryptResult:
     if job.skip_reason is not None:
         return DecryptResult(job.name, "skipped", detail=job.skip_reason)
     if _same_file(job.src, job.dst):
@@ -236,7 +245,7 @@ def _run_job(job: _Job, identities: Sequence[Identity], overwrite: bool, taken: 
     if not overwrite and job.dst.exists():
         return DecryptResult(job.name, "exists", output=job.dst)
     try:
-        job.dst.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folders.make(job.dst.parent)
         size = _decrypt_to(job.src, job.dst, identities, overwrite)
     except DecryptError as exc:
         hint = exc.hint if exc.hint != DecryptError.HINT else None
@@ -257,31 +266,60 @@ def decrypt_paths(
     *,
     overwrite: bool = False,
     on_result: Callable[[DecryptResult], None] | None = None,
+    media: bool = False,
 ) -> DecryptSummary:
     """Decrypt files and folders of files into ``out_dir``; one bad file does not stop the rest.
 
     A file input becomes ``out_dir/<name without .age>``; a folder input keeps its layout under
     ``out_dir``; hidden folders inside it (tool state such as ``.dcmscrub/``) are not entered.
     Each output appears only once its last chunk authenticated. Files in a folder that are not
-    age files count as failed. A full output disk stops the run (:class:`StorageError`, 74)
-    after the file that hit it was reported to ``on_result``. Raises :class:`InputError` for a
-    missing input and :class:`OutputError` for an ``out_dir`` inside an input folder, before any work.
+    age files count as failed. A folder made for an output that then failed is removed again, so
+    a wrong key leaves no empty folders. With ``media``, outputs get PS3.10 file IDs
+    (:func:`~dcmscrub.batch.outtree.media_relpath`). A full output disk stops the run
+    (:class:`StorageError`, 74) after the file that hit it was reported to ``on_result``. Raises
+    :class:`InputError` for a missing input and :class:`OutputError` for an ``out_dir`` inside an
+    input folder, before any work.
     """
     _check_paths(inputs, out_dir)
+    folders = _Folders()
     try:
-        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folders.make(out_dir)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out_dir} ({exc.strerror})") from None
     summary = DecryptSummary()
     taken: set[Path] = set()
-    for job in _plan(inputs, out_dir):
-        result = _run_job(job, identities, overwrite, taken)
-        summary.add(result)
-        if on_result is not None:
-            on_result(result)
-        if result.reason == Reason.DISK_FULL:
-            raise StorageError(
-                f"the output disk is full; decrypt stopped at {result.name}",
-                hint="free space, then run again (files already decrypted are kept)",
-            )
+    try:
+        for job in _plan(inputs, out_dir, media):
+            result = _run_job(job, identities, overwrite, taken, folders)
+            summary.add(result)
+            if on_result is not None:
+                on_result(result)
+            if result.reason == Reason.DISK_FULL:
+                raise StorageError(
+                    f"the output disk is full; decrypt stopped at {result.name}",
+                    hint="free space, then run again (files already decrypted are kept)",
+                )
+    finally:
+        folders.remove_empty()
     return summary
+
+
+class _Folders:
+    """The folders a decrypt made (mode 0700), so that those left empty can go again."""
+
+    def __init__(self) -> None:
+        self.made: list[Path] = []
+
+    def make(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            path.mkdir(mode=0o700, exist_ok=True)
+            self.made.append(path)
+
+    def remove_empty(self) -> None:
+        for path in sorted(self.made, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only an empty folder goes

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from dcmscrub.age import Identity
@@ -18,6 +19,7 @@ from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import FileRecord, RunEnd, RunStart, RunStatus
 from dcmscrub.batch.crypt import DecryptResult, DecryptSummary, decrypt_paths
+from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.scrub import open_audit
 from dcmscrub.errors import AuditWriteError, ExitCode, StorageError
@@ -31,24 +33,37 @@ _OUTCOMES: dict[str, Outcome] = {
 }
 
 
+@dataclass(frozen=True)
+class DecryptOptions:
+    """How to decrypt: replace existing outputs or not, the audit log and its anchors, the key of
+    the log's path digests (None: a random one; the digests then only tell records apart), and
+    ``dicomdir`` (PS3.10 file IDs and ``out/DICOMDIR``, :mod:`dcmscrub.batch.media`)."""
+
+    overwrite: bool = False
+    log: Path | None = None
+    digest_key: bytes | None = None
+    anchors: tuple[AnchorSink, ...] = ()
+    dicomdir: bool = False
+
+
 def decrypt_tree(
     inputs: Sequence[Path],
     out: Path,
     identities: Sequence[Identity],
+    options: DecryptOptions = DecryptOptions(),
     *,
-    overwrite: bool = False,
-    log: Path | None = None,
-    digest_key: bytes | None = None,
     on_result: Callable[[DecryptResult], None] | None = None,
-    anchors: Sequence[AnchorSink] = (),
 ) -> DecryptSummary:
     """Decrypt files and folders into ``out`` (see :func:`~dcmscrub.batch.crypt.decrypt_paths`),
-    recording the run in the audit log ``log``.
-
-    ``on_result`` is called with each file's result as it is recorded; ``anchors`` receive the
-    run's checkpoint. ``digest_key`` keys the log's path digests (a random key when None: the
-    digests then only tell records apart).
-    """
+    recording the run in the audit log ``options.log``. ``on_result`` is called with each file's
+    result as it is recorded."""
+    overwrite, log, digest_key, anchors, dicomdir = (
+        options.overwrite,
+        options.log,
+        options.digest_key,
+        options.anchors,
+        options.dicomdir,
+    )
     audit = open_audit(log, digest_key or os.urandom(32), None, anchors)
     run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
     mark = take_mark(audit, run_id)
@@ -57,7 +72,8 @@ def decrypt_tree(
             command="decrypt",
             operator=operator_info(os.environ),
             tool=tool_versions(),
-            args={"overwrite": overwrite, "identities": len(identities)},
+            args={"overwrite": overwrite, "identities": len(identities)}
+            | ({"dicomdir": True} if dicomdir else {}),
             keys={"identities": sorted(_identity_fingerprint(i) for i in identities)},
             input_roots=[audit.digest(str(p.resolve())) for p in inputs],
             output_root_digest=audit.digest(str(out.resolve())),
@@ -69,7 +85,7 @@ def decrypt_tree(
             inputs,
             out,
             identities,
-            overwrite,
+            (overwrite, dicomdir),
             audit=audit,
             run_id=run_id,
             mark=mark,
@@ -91,7 +107,7 @@ def _decrypt_logged(
     inputs: Sequence[Path],
     out: Path,
     identities: Sequence[Identity],
-    overwrite: bool,
+    flags: tuple[bool, bool],  # overwrite, dicomdir
     *,
     audit: AuditLog | None,
     run_id: str,
@@ -112,8 +128,13 @@ def _decrypt_logged(
                 run_id, FileRecord(audit.digest(result.name), outcome, reason, bytes_out=result.size)
             )
 
+    overwrite, dicomdir = flags
     try:
-        summary = decrypt_paths(inputs, out, identities, overwrite=overwrite, on_result=record)
+        summary = decrypt_paths(
+            inputs, out, identities, overwrite=overwrite, on_result=record, media=dicomdir
+        )
+        if dicomdir and (summary.decrypted or summary.exists):
+            summary.dicomdir = tree_dicomdir(out, out)
     except StorageError as exc:
         # the output disk is full: the run ends here, on the record (74), with what it did
         if audit is not None and not isinstance(exc, AuditWriteError):

@@ -19,9 +19,11 @@ While a run works, the output tree holds a small ``.dcmscrub/`` folder:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -36,6 +38,7 @@ from dcmscrub.outcomes import FileProblem, Reason
 STATE_DIR = ".dcmscrub"
 _UID_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _PATIENT_RE = re.compile(r"^[A-Z0-9]{1,64}$")
+_FILE_ID_RE = re.compile(r"^[A-Z0-9_]{1,8}$")
 
 
 def output_relpath(patient: str, study: str, series: str, sop: str, suffix: str) -> str:
@@ -55,6 +58,27 @@ def output_relpath(patient: str, study: str, series: str, sop: str, suffix: str)
     if not _PATIENT_RE.match(patient):
         raise FileProblem(Reason.INTERNAL)
     return f"{patient}/{study or 'no-study'}/{series or 'no-series'}/{sop}{suffix}"
+
+
+def file_id(name: str) -> str:
+    """A PS3.10 file ID component (1 to 8 of A-Z 0-9 _) for a name: the name itself when it is
+    one, else the first 8 base32 characters of its SHA-256 (40 bits: two names in one folder
+    collide with odds of about n^2/2^41)."""
+    if _FILE_ID_RE.match(name):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()
+    return base64.b32encode(digest).decode("ascii")[:8]
+
+
+def media_relpath(relpath: str) -> str:
+    """The path of an output in a tree with a DICOMDIR: each component of ``relpath`` mapped by
+    :func:`file_id`, the file's ``.dcm`` (and ``.age``) dropped first, so that ``scrub --no-encrypt
+    --dicomdir`` and ``decrypt --dicomdir`` of an encrypted release lay out the same tree."""
+    parts = relpath.split("/")
+    for suffix in (".age", ".dcm"):
+        if parts[-1].endswith(suffix) and len(parts[-1]) > len(suffix):
+            parts[-1] = parts[-1][: -len(suffix)]
+    return "/".join(file_id(part) for part in parts)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
 from dcmscrub.audit.rotate import rotate_log
 from dcmscrub.batch.commit import CommitBatch, in_order
+from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark, take_mark
@@ -40,6 +41,7 @@ from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, reso
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.dicomdir import DicomdirResult
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import (
     ConfigError,
@@ -49,6 +51,8 @@ from dcmscrub.errors import (
     PartialRunError,
     RunInterruptedError,
     RunTerminatedError,
+    StorageError,
+    UsageError,
 )
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
 from dcmscrub.outcomes import Note, Outcome, Reason
@@ -75,6 +79,8 @@ class ScrubOptions:
     anchors: tuple[AnchorSink, ...] = ()  # where each run_end checkpoint is also written
     rotate_size: int | None = None  # rotate the log after the run once it is this large (bytes)
     max_header: int = DEFAULT_MAX_HEADER  # what one file's header may cost; past it: too_large
+    dry_run: bool = False  # count what each input would become; write nothing but a dry_run record
+    dicomdir: bool = False  # plain outputs only: 8-character file IDs and a DICOMDIR (PS3.10)
 
 
 @dataclass
@@ -100,10 +106,23 @@ class RunSummary:
     anchor_failures: list[str] = field(default_factory=list)  # anchor sinks that missed a checkpoint
     rotated: Path | None = None  # the sealed file, when the run rotated the log
     notes: Counter[Note] = field(default_factory=Counter)  # written outputs per note, said once a run
+    dry_run: bool = False
+    dicomdir: DicomdirResult | None = None  # what the DICOMDIR names (None: none was written)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` object (no file names: they may carry patient data)."""
+        """The ``--json`` object. Problem files are named by their path relative to their input
+        root, as stderr names them (never in the audit log)."""
         return {
+            "dry_run": self.dry_run,
+            "problem_files": [
+                {
+                    "input": r.name,
+                    "outcome": r.outcome.value,
+                    "reason": None if r.reason is None else r.reason.value,
+                }
+                for r in self.problems
+            ],
+            "dicomdir": None if self.dicomdir is None else self.dicomdir.instances,
             "run_id": self.run_id,
             "status": self.status.value,
             "exit_code": self.exit_code,
@@ -155,7 +174,7 @@ class RunSummary:
 
 
 @contextlib.contextmanager
-def _signals(stop: Stop) -> Iterator[None]:
+def handle_signals(stop: Stop) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -187,12 +206,18 @@ def scrub_tree(
     configuration 78, audit log 74).
     """
     started = time.perf_counter()
-    if options.shard is not None and options.linkage_key is None:
-        raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
+    check_options(options)
+    if options.dry_run:
+        from dcmscrub.batch.dryrun import dry_run_tree  # (dryrun imports this module)
+
+        return dry_run_tree(inputs, out, options, on_start=on_start, on_result=on_result)
     roots = resolve_roots(inputs)
-    out = _check_output(out, roots)
+    out = check_output(out, roots)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
+    pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
+    # the log first: a log that cannot be kept stops the run before the output tree is touched
+    audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer, options.anchors)
     tree = OutputTree(out, options.shard)
     tree.prepare()
     summary = RunSummary(
@@ -215,12 +240,11 @@ def scrub_tree(
             tree.tag,
             options.debug,
             options.max_header,
+            media=options.dicomdir,
         )
-        pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
-        audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer, options.anchors)
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
-        items = _select(iter_inputs(roots), options.shard, pseudonymizer)
+        items = select_shard(iter_inputs(roots), options.shard, pseudonymizer)
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = Stop()
@@ -233,14 +257,13 @@ def scrub_tree(
         batch = CommitBatch(
             out, options.overwrite, audit, run_id=summary.run_id, stop=stop, mark=mark, on_committed=committed
         )
-        with _signals(stop):
+        with handle_signals(stop):
             for result in in_order(run_all(items, settings, options.jobs, stop)):
                 batch.add(result)
             batch.flush()
         summary.taken_back, summary.left = batch.taken_back, batch.left
+        _after_work(tree, options, stop, summary)
         summary.finish(stop)
-        if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
-            sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
         summary.seconds = time.perf_counter() - started
         if audit is not None:
             audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
@@ -289,7 +312,34 @@ def _rotate_if_large(audit: AuditLog, limit: int | None) -> Path | None:
     return rotate_log(audit, run_id).sealed
 
 
-def _check_output(out: Path, roots: Sequence[Path]) -> Path:
+def _after_work(tree: OutputTree, options: ScrubOptions, stop: Stop, summary: RunSummary) -> None:
+    """Once every result is committed: sweep a killed worker's temporary file, write the DICOMDIR."""
+    if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
+        sweep_temps(tree.root, tree.tag)  # a killed worker may have left its temporary file
+    if options.dicomdir and not stop.requested:
+        try:
+            summary.dicomdir = tree_dicomdir(tree.root, tree.state)
+        except StorageError as exc:
+            stop.fatal = exc  # recorded in run_end (exit 74), then raised
+
+
+def check_options(options: ScrubOptions) -> None:
+    """Options that cannot go together, refused before anything is read or written."""
+    if options.shard is not None and options.linkage_key is None:
+        raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
+    if options.dicomdir and options.sink.recipients:
+        raise UsageError(
+            "a DICOMDIR holds header values in clear: it is never written beside encrypted outputs",
+            hint="make it where the outputs are read: dcmscrub decrypt --dicomdir (or scrub --no-encrypt)",
+        )
+    if options.dicomdir and options.shard is not None:
+        raise UsageError(
+            "--dicomdir names every file of the tree: build it after the shards",
+            hint="run the same scrub once more without --shard, or dcmscrub decrypt --dicomdir",
+        )
+
+
+def check_output(out: Path, roots: Sequence[Path]) -> Path:
     real = out.resolve()
     for root in roots:
         if is_within(real, root):
@@ -351,7 +401,7 @@ def _run_start(
     )
 
 
-def _select(
+def select_shard(
     found: Iterator[InputFile | Skipped], shard: Shard | None, p: Pseudonymizer
 ) -> list[InputFile | Skipped]:
     if shard is None:

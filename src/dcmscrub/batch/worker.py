@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from dcmscrub.atomic import write_temp
-from dcmscrub.batch.outtree import output_relpath
+from dcmscrub.batch.outtree import media_relpath, output_relpath
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
@@ -66,6 +66,8 @@ class WorkerSettings:
     temp_tag: str
     debug: bool
     max_header: int = DEFAULT_MAX_HEADER  # bytes a header may cost in memory (dicomio.limits)
+    media: bool = False  # 8-character file IDs for a DICOMDIR (outtree.media_relpath)
+    dry_run: bool = False  # everything but the writing: the output is encoded into nothing
 
 
 class Worker:
@@ -108,6 +110,8 @@ class Worker:
             header = read_header(fh, item.size, kind, self.s.max_header)
             ids = output_ids(header.ds, self.s.profile, self.pseudonymizer)
             relpath = output_relpath(*ids, self.s.sink.suffix)
+            if self.s.media:
+                relpath = media_relpath(relpath)
             result.claim = relpath
             final = self.s.out / relpath
             if not self.s.overwrite and final.exists():
@@ -118,7 +122,12 @@ class Worker:
                 raise FileProblem(report.quarantine)
             if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != ids:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
-            self._write(final, header, fh, result)
+            if self.s.dry_run:
+                counting = _HashingWriter(None)
+                write_file(cast(BinaryIO, counting), header, fh)  # finds what writing would find
+                result.bytes_out = counting.count
+            else:
+                self._write(final, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
             result.notes = report.notes
 
@@ -140,16 +149,18 @@ class Worker:
 
 
 class _HashingWriter:
-    """A write-only stream that hashes (SHA-256) and counts what passes through to ``raw``."""
+    """A write-only stream that hashes (SHA-256) and counts what passes through to ``raw`` (None:
+    nowhere, for a dry run)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO | None) -> None:
         self._raw = raw
         self._hash = hashlib.sha256()
         self.count = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         self._hash.update(data)
-        self._raw.write(data)
+        if self._raw is not None:
+            self._raw.write(data)
         self.count += len(data)
         return len(data)
 
@@ -163,7 +174,8 @@ class _HashingWriter:
         return False
 
     def flush(self) -> None:
-        self._raw.flush()
+        if self._raw is not None:
+            self._raw.flush()
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

@@ -10,9 +10,10 @@ holding a *path*, or a prompt.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from dcmscrub._version import __version__
 from dcmscrub.errors import EXIT_CODE_MEANINGS
@@ -25,7 +26,7 @@ app = typer.Typer(
     "Exit codes:\n\n" + EXIT_TABLE.replace("\n", "\n\n"),
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish)
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -60,6 +61,21 @@ AnchorOpt = Annotated[
         " (repeatable; default: $DCMSCRUB_ANCHOR).",
     ),
 ]
+
+
+class Command(TyperCommand):
+    """A command whose usage line reads ``dcmscrub scrub [OPTIONS] INPUT...``: arguments as their
+    metavar says (Typer would write a required one as ``{INPUT}``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: example lines shown as written (``\\b``: never rewrapped, so no line
+    breaks inside an option); a line ending in `` \\`` continues on the next one."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _version(value: bool) -> None:

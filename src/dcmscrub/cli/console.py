@@ -59,6 +59,7 @@ _ERROR_CONTEXT: dict[str, object] = {}
 
 def print_json(obj: Mapping[str, Any], stream: TextIO | None = None) -> None:
     """One JSON object on stdout (the only thing dcmscrub prints there)."""
+    global _json_printed
     out = stream or sys.stdout
     out.write(json.dumps(obj, sort_keys=True) + "\n")
     out.flush()
@@ -166,8 +167,7 @@ def _progress_bar(console: Console) -> Progress:
 
     class RateColumn(ProgressColumn):
         def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:.0f} files/s" if speed else "-- files/s", style="progress.data.speed")
+            return Text(rate_text(task.completed, task.elapsed), style="progress.data.speed")
 
     return Progress(
         TextColumn("[bold]scrub"),
@@ -182,6 +182,16 @@ def _progress_bar(console: Console) -> Progress:
         console=console,
         transient=True,
     )
+
+
+RATE_AFTER_SECONDS = 1.0  # before that, a rate is noise (the first files may be instant skips)
+
+
+def rate_text(done: float, elapsed: float | None) -> str:
+    """Files per second over the whole run so far; ``--`` until a second has passed."""
+    if not elapsed or elapsed < RATE_AFTER_SECONDS or not done:
+        return "-- files/s"
+    return f"{done / elapsed:.0f} files/s"
 
 
 @contextmanager
@@ -211,8 +221,14 @@ def summary_line(summary: RunSummary) -> str:
         "interrupted": "interrupted",
         "failed": "stopped",
     }
+    if summary.dry_run:
+        text = f"dry run, nothing written: would be {', '.join(parts)}"
+        text += f" in {summary.seconds:.1f} s -> {summary.out}"
+        return text + (f"; log {summary.log} (a dry_run record)" if summary.log else "")
     text = f"{status.get(summary.status, summary.status)}: {', '.join(parts)} in {summary.seconds:.1f} s"
     text += f" ({rate:.0f} files/s) -> {summary.out}"
+    if summary.dicomdir is not None:
+        text += f"; DICOMDIR names {summary.dicomdir.instances} files"
     if summary.log:
         text += f"; log {summary.log}"
     return text
@@ -237,6 +253,50 @@ def _cell(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{n} {k}" for k, n in value.items() if k != "total" and n) or "none"
     return str(value)
+
+
+def print_rows(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    fixed: Sequence[str] = (),
+    cut: Sequence[str] = (),
+) -> None:
+    """Rows for people: on a terminal a table that fits its width (columns in ``fixed`` keep their
+    width, those in ``cut`` are shortened with an ellipsis, the others wrap); in a pipe or a file
+    plain tab-separated lines, a header line first, for scripts."""
+    if not sys.stdout.isatty():
+        lines = ["\t".join(header), *("\t".join(_tsv(cell) for cell in row) for row in rows)]
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        title_justify="left",
+    )
+    for i, name in enumerate(header):
+        widest = max([len(name), *(len(row[i]) for row in rows)])
+        if name in fixed:
+            table.add_column(name, no_wrap=True, min_width=widest)
+        elif name in cut:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=max(len(name), 12))
+        else:
+            table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # Text: a value is never read as markup
+    Console(highlight=False).print(table)
+
+
+def _tsv(cell: str) -> str:
+    return cell.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
 def stdout_console() -> Console:

@@ -7,15 +7,27 @@ from typing import Annotated
 
 import typer
 
-from dcmscrub.cli.app import DebugOpt, JsonOpt, profile_app
-from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console, warn
+from dcmscrub.cli import readers
+from dcmscrub.cli.app import Command, DebugOpt, JsonOpt, examples, profile_app
+from dcmscrub.cli.console import (
+    info,
+    print_json,
+    print_rows,
+    render_table,
+    stderr_console,
+    stdout_console,
+    warn,
+)
+from dcmscrub.deid.effective import effective_rows
 from dcmscrub.deid.iod_rules import overridden_removals
 from dcmscrub.deid.profile_load import render_profile
 from dcmscrub.errors import ProfileError
 from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile
 
 
-@profile_app.command("list", epilog="Examples:\n\n  dcmscrub profile list\n\n  dcmscrub profile list --json")
+@profile_app.command(
+    "list", cls=Command, epilog=examples("dcmscrub profile list", "dcmscrub profile list --json")
+)
 def profile_list(json_out: JsonOpt = False) -> None:
     """List the built-in profiles."""
     rows = [{"name": n, "description": d} for n, d in list_builtin_profiles()]
@@ -27,23 +39,41 @@ def profile_list(json_out: JsonOpt = False) -> None:
 
 @profile_app.command(
     "show",
-    epilog="Examples:\n\n  dcmscrub profile show basic\n\n"
-    "  dcmscrub profile show my.yaml -O clean-descriptors",
+    cls=Command,
+    epilog=examples(
+        "dcmscrub profile show basic",
+        "dcmscrub profile show my.yaml -O clean-descriptors",
+        "dcmscrub profile show research-longitudinal --table | grep -w shift",
+    ),
 )
 def profile_show(
     name: Annotated[str, typer.Argument(metavar="NAME|PATH", help="Built-in profile name or a YAML file.")],
     option: Annotated[
         list[str] | None, typer.Option("--option", "-O", metavar="OPTION", help="Add an Annex E option.")
     ] = None,
+    table: Annotated[
+        bool, typer.Option("--table", help="Each attribute's effective action after options and rules.")
+    ] = False,
     _debug: DebugOpt = False,
 ) -> None:
-    """Print the resolved profile (its extends chain merged) as YAML."""
-    sys.stdout.write(render_profile(load_profile(name, option or [])))
+    """Print the resolved profile (its extends chain merged) as YAML, or its effective actions."""
+    profile = load_profile(name, readers.annex_options(option))
+    if not table:
+        sys.stdout.write(render_profile(profile))
+        return
+    rows = [[r.tag, r.keyword, r.action, r.why.text] for r in effective_rows(profile)]
+    options = ", ".join(sorted(profile.options)) or "none"
+    print_rows(
+        ["tag", "keyword", "action", "why"],
+        rows,
+        title=f"{profile.name} (options: {options})",
+        fixed=("tag",),
+    )
 
 
-@profile_app.command("check", epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml")
+@profile_app.command("check", cls=Command, epilog=examples("dcmscrub profile check site.yaml other.yaml"))
 def profile_check(
-    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Profile files to validate.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Profile files to validate.")],
     _debug: DebugOpt = False,
 ) -> None:
     """Validate profiles completely; print every problem as file:line: what is wrong."""

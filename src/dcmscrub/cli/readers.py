@@ -15,6 +15,7 @@ from dcmscrub.batch.outtree import Shard
 from dcmscrub.cli.app import ANCHOR_ENV, AUDIT_KEY_ENV, LINKAGE_ENV
 from dcmscrub.errors import UsageError
 from dcmscrub.keys import read_audit_key_file, read_linkage_key_file, read_recipients_file
+from dcmscrub.standard.options import OPTIONS
 
 
 def recipients(given: list[str], path: Path | None, from_profile: tuple[str, ...]) -> list[X25519Recipient]:
@@ -26,6 +27,16 @@ def recipients(given: list[str], path: Path | None, from_profile: tuple[str, ...
         out = [parse_recipient(r) for r in from_profile]
     unique: dict[str, X25519Recipient] = {str(r): r for r in out}
     return list(unique.values())
+
+
+def annex_options(given: list[str] | None) -> list[str]:
+    """The ``-O`` values, each an Annex E option name (a bad one is a usage error, exit 2)."""
+    for name in given or []:
+        if name not in OPTIONS:
+            raise UsageError(
+                f"unknown Annex E option '{name}' given with -O", hint=f"options: {', '.join(OPTIONS)}"
+            )
+    return list(given or [])
 
 
 def linkage_key(path: Path | None) -> bytes | None:

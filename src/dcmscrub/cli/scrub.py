@@ -8,13 +8,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from dcmscrub.audit.log import default_log_path
-from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
+from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
 from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
-from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, AnchorOpt, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
+from dcmscrub.cli.app import (
+    AUDIT_KEY_ENV,
+    LINKAGE_ENV,
+    AnchorOpt,
+    Command,
+    DebugOpt,
+    JsonOpt,
+    LogOpt,
+    QuietOpt,
+    app,
+    examples,
+)
 from dcmscrub.cli.console import (
     error_context,
     info,
@@ -32,16 +44,23 @@ from dcmscrub.standard.options import OPTIONS
 
 
 @app.command(
-    epilog="Examples:\n\n"
-    "  dcmscrub keygen -o me.key          # prints the recipient age1...\n\n"
-    "  dcmscrub scrub /data/inbox --out /data/release -r age1... --linkage-key project.key\n\n"
-    "  dcmscrub scrub sample_data --out demo-out --no-encrypt -O retain-long-modified-dates\n\n"
-    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json"
+    cls=Command,
+    epilog=examples(
+        "dcmscrub keygen -o me.key            # writes me.key.pub: age1...",
+        "dcmscrub scrub /data/inbox --out /data/release \\",
+        "    -R me.key.pub --linkage-key project.key",
+        "dcmscrub scrub sample_data --out demo-out --no-encrypt \\",
+        "    -O retain-long-modified-dates",
+        "dcmscrub scrub /data/inbox --out /data/release -R me.key.pub \\",
+        "    --linkage-key project.key --dry-run     # counts only",
+        "dcmscrub scrub /pacs/export --out /release -R recipients.txt \\",
+        "    -j 8 --shard 3/8 --linkage-key project.key --json",
+    ),
 )
 def scrub(
     inputs: Annotated[
         list[Path],
-        typer.Argument(metavar="INPUT", help="Files or folders to de-identify (walked recursively)."),
+        typer.Argument(metavar="INPUT...", help="Files or folders to de-identify (walked recursively)."),
     ],
     out: Annotated[
         Path,
@@ -113,6 +132,20 @@ def scrub(
             "--audit-key", metavar="FILE", help=f"Ed25519 key file to sign checkpoints (or ${AUDIT_KEY_ENV})."
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Count what each input would become; write nothing (the log gets a dry_run record).",
+        ),
+    ] = False,
+    dicomdir: Annotated[
+        bool,
+        typer.Option(
+            "--dicomdir",
+            help="With --no-encrypt: 8-character file IDs and a DICOMDIR at the root of OUTDIR (PS3.10).",
+        ),
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")
     ] = False,
@@ -123,7 +156,7 @@ def scrub(
     """De-identify every DICOM file under INPUT... into OUT/<patient>/<study>/<series>/<sop>.dcm.age."""
     counts: Counter[str] = Counter({o.value: 0 for o in Outcome})
     console = stderr_console(quiet=quiet)
-    prof = load_profile(profile, option or [])
+    prof = load_profile(profile, readers.annex_options(option))
     recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
     if no_encrypt and recips:
         raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
@@ -153,6 +186,8 @@ def scrub(
         "jobs": n_jobs,
         "shard": shard,
         "max_header": header_cap,
+        **({"dry_run": True} if dry_run else {}),
+        **({"dicomdir": True} if dicomdir else {}),
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(
@@ -169,6 +204,8 @@ def scrub(
         anchors=readers.anchors(anchor),
         rotate_size=readers.size(rotate_size),
         max_header=header_cap,
+        dry_run=dry_run,
+        dicomdir=dicomdir,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 
@@ -181,6 +218,16 @@ def scrub(
             bar.advance(result)
 
         summary = scrub_tree(inputs, out, options, on_start=start, on_result=advance)
+    _report(console, summary, json_out=json_out)
+    if summary.error is not None:
+        raise summary.error
+
+
+def _report(console: Console, summary: RunSummary, *, json_out: bool) -> None:
+    """The run's summary line, what it says once (notes, anchors, rotation, DICOMDIR), its JSON."""
+    if summary.dicomdir is not None:
+        for relpath, why in summary.dicomdir.left_out:
+            warn(console, f"not in the DICOMDIR: {relpath}: {why}")
     info(console, summary_line(summary))
     for missed in summary.anchor_failures:
         warn(console, f"the run's checkpoint could not be anchored in {missed}")
@@ -190,5 +237,3 @@ def scrub(
         warn(console, f"{count} output{'s are' if count != 1 else ' is'} {note.text}")
     if json_out:
         print_json(summary.to_json())
-    if summary.error is not None:
-        raise summary.error

@@ -30,7 +30,7 @@ from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
 from dcmscrub.outcomes import Note, Reason
 from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
-from dcmscrub.standard.iod import PRESENT_ONLY_WITH, iod_for
+from dcmscrub.standard.iod import PRESENT_ONLY_WITH, known_iod, need_of
 from dcmscrub.standard.vrs import DATE_VRS
 
 _TAG = keyword_dict
@@ -40,7 +40,6 @@ _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _ACCESSION = _TAG["AccessionNumber"]
 # what the IOD's attribute type asks of a present attribute: 1C and 2C count as required, since
 # the input has the attribute (the condition held for its producer)
-_NEED = {"1": "1", "1C": "1", "2": "2", "2C": "2"}
 
 
 @dataclass
@@ -82,8 +81,7 @@ class _Scrubber(ElementActions):
         self._cleaner: Cleaner | None = None
         # the IOD's attribute types; None for an IOD the table does not know (or knows only in
         # part): every removal then takes the standard's first action, and the run says so once
-        types = iod_for(self.sop_class) if self.sop_class else None
-        self.iod = types if types is not None and types.complete else None
+        self.iod = known_iod(self.sop_class)
         self.notes: set[Note] = set()
 
     def gather_subject(self) -> None:
@@ -233,9 +231,8 @@ class _Scrubber(ElementActions):
 
     def required(self, tag: int, path: tuple[int, ...]) -> str:
         if self.iod is None:
-            self.notes.add(Note.IOD_UNKNOWN)
-            return "3"  # the standard's first action
-        return _NEED.get(self.iod.type_of((*path, tag)) or "3", "3")
+            self.notes.add(Note.IOD_UNKNOWN)  # the standard's first action; the run says so once
+        return need_of(self.iod, tag, path)
 
 
 # --------------------------------------------------------------------------------------------

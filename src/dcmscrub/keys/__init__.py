@@ -25,7 +25,13 @@ from dcmscrub.keys.linkage import (
     linkage_key_id,
     read_linkage_key_file,
 )
-from dcmscrub.keys.protect import open_secret_file, write_secret_file
+from dcmscrub.keys.protect import (
+    check_new_secret_file,
+    open_secret_file,
+    write_public_file,
+    write_secret_file,
+)
+from dcmscrub.keys.public import public_lines
 from dcmscrub.keys.signing import (
     audit_public_key_str,
     format_audit_key_file,
@@ -38,6 +44,7 @@ from dcmscrub.keys.signing import (
 __all__ = [
     "LINKAGE_KEY_SIZE",
     "audit_public_key_str",
+    "check_new_secret_file",
     "format_audit_key_file",
     "format_identity_file",
     "format_linkage_key_file",
@@ -47,6 +54,7 @@ __all__ = [
     "linkage_key_id",
     "open_secret_file",
     "parse_audit_public_key",
+    "public_lines",
     "read_audit_key_file",
     "read_audit_public_key_file",
     "read_identity_file",
@@ -54,5 +62,6 @@ __all__ = [
     "read_passphrase_file",
     "read_recipients_file",
     "recipient_set_fingerprint",
+    "write_public_file",
     "write_secret_file",
 ]

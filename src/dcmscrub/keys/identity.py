@@ -10,6 +10,7 @@ from datetime import datetime
 from dcmscrub.age import X25519Identity, X25519Recipient, parse_identity, parse_recipient
 from dcmscrub.age.format import MAGIC
 from dcmscrub.errors import KeyFileError
+from dcmscrub.keys.kinds import refuse_other_kind
 from dcmscrub.keys.protect import PathLike, open_secret_file, read_public_file, rfc3339, text_lines
 
 
@@ -34,6 +35,7 @@ def read_identity_file(path: PathLike) -> list[X25519Identity]:
             f"identity file {name} is itself age-encrypted, which is not supported",
             hint="keep the identity in a plain file with mode 0600",
         )
+    refuse_other_kind(content, name, "identity file", "identity")
     identities: list[X25519Identity] = []
     for n, line in text_lines(content, name, "identity file"):
         identities.append(parse_identity(line, source=f"identity file {name}: line {n}"))

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
 from dcmscrub.age import bech32
 from dcmscrub.errors import ConfigError, KeyFileError
+from dcmscrub.keys.kinds import refuse_other_kind
 from dcmscrub.keys.protect import PathLike, comment, decode_key_line, open_secret_file, rfc3339
 
 LINKAGE_KEY_SIZE: Final = 32
@@ -53,6 +54,7 @@ def read_linkage_key_file(path: PathLike) -> bytes:
     name = os.fspath(path)
     what = "linkage key file"
     content = open_secret_file(path, what=what)
+    refuse_other_kind(content, name, what, "linkage")
     key = decode_key_line(content, name, what, _LINKAGE_HRP, "DCMSCRUB-LINKAGE-KEY-1")
     stated = comment(content, "key-id")
     if stated is not None and stated != linkage_key_id(key):

@@ -158,8 +158,7 @@ def write_secret_file(path: PathLike, data: bytes) -> None:
     """
     final = Path(path)
     name = os.fspath(path)
-    if not final.parent.is_dir():
-        raise OutputError(f"cannot write {name}: the folder does not exist", hint="create the folder first")
+    check_new_secret_file(final)
     try:
         with atomic_output(final, overwrite=False, mode=0o600) as fh:
             os.fchmod(fh.fileno(), 0o600)  # whatever the umask says
@@ -168,6 +167,35 @@ def write_secret_file(path: PathLike, data: bytes) -> None:
         raise OutputError(
             f"{name} already exists",
             hint="dcmscrub never overwrites a key file; choose another name or move the old file away",
+        ) from None
+    except PermissionError:
+        raise OutputError(f"cannot write {name} (permission denied)") from None
+
+
+def check_new_secret_file(path: Path) -> None:
+    """Where a new key file may go: an existing folder that the reading side will accept (ssh
+    StrictModes, as :func:`open_secret_file` checks it), and no file of that name yet."""
+    name = os.fspath(path)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {name}: the folder does not exist", hint="create the folder first")
+    _check_secret_folder(path, "key file")
+    if path.exists() or path.is_symlink():
+        raise OutputError(
+            f"{name} already exists",
+            hint="dcmscrub never overwrites a key file; choose another name or move the old file away",
+        )
+
+
+def write_public_file(path: PathLike, data: bytes) -> None:
+    """Create ``path`` (mode 0644) holding a public key, atomically; never overwrite."""
+    name = os.fspath(path)
+    try:
+        with atomic_output(Path(path), overwrite=False, mode=0o644) as fh:
+            os.fchmod(fh.fileno(), 0o644)
+            fh.write(data)
+    except OutputExistsError:
+        raise OutputError(
+            f"{name} already exists", hint="choose another name or move the old file away"
         ) from None
     except PermissionError:
         raise OutputError(f"cannot write {name} (permission denied)") from None

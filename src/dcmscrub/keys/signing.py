@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from dcmscrub.age import bech32
 from dcmscrub.errors import ConfigError, KeyFileError
+from dcmscrub.keys.kinds import refuse_other_kind
 from dcmscrub.keys.protect import (
     PathLike,
     comment,
@@ -49,6 +50,7 @@ def read_audit_key_file(path: PathLike) -> Ed25519PrivateKey:
     name = os.fspath(path)
     what = "audit key file"
     content = open_secret_file(path, what=what)
+    refuse_other_kind(content, name, what, "audit")
     seed = decode_key_line(content, name, what, _AUDIT_SECRET_HRP, "DCMSCRUB-AUDIT-KEY-1")
     key = Ed25519PrivateKey.from_private_bytes(seed)
     stated = comment(content, "public key")

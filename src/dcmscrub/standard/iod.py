@@ -137,6 +137,24 @@ class IodTypes:
         return f"IodTypes({self.name!r})"
 
 
+_NEED = {"1": "1", "1C": "1", "2": "2", "2C": "2"}
+
+
+def known_iod(sop_class_uid: str) -> IodTypes | None:
+    """The IOD of ``sop_class_uid`` when the table knows it whole; None otherwise (the engine then
+    takes the standard's first action for every removal, and says so)."""
+    types = iod_for(sop_class_uid) if sop_class_uid else None
+    return types if types is not None and types.complete else None
+
+
+def need_of(types: IodTypes | None, tag: int, path: tuple[int, ...]) -> str:
+    """What an object's IOD needs of ``tag`` under the sequences ``path``: ``"1"`` a value (Type 1
+    and, present in the input, 1C), ``"2"`` present (2, 2C), ``"3"`` nothing (also: IOD unknown)."""
+    if types is None:
+        return "3"
+    return _NEED.get(types.type_of((*path, tag)) or "3", "3")
+
+
 def iod_for(sop_class_uid: str) -> IodTypes | None:
     """The types of the IOD of ``sop_class_uid``; None when the table does not know that SOP class."""
     data = _load()
