@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from dcmscrub.audit.access import ACCESS_EVENTS, ESCROW_EVENT, access_record_problem, declared_escrow
 from dcmscrub.audit.journal import probe_run
 from dcmscrub.audit.line import (
     ABANDONED_EVENT,
@@ -41,7 +42,7 @@ from dcmscrub.audit.line import (
 )
 from dcmscrub.audit.outputs import check_output_tree, read_root_id
 from dcmscrub.audit.placement import errno_name
-from dcmscrub.audit.records import status_agrees
+from dcmscrub.audit.records import RunStatus, status_agrees
 from dcmscrub.errors import UsageError
 
 __all__ = ["VerifyResult", "log_lines", "verify_log"]
@@ -86,6 +87,8 @@ class _OpenRun:
     start_seq: int
     last_pos: int
     output_root_id: object
+    escrow: object = None  # the escrow recipients its run_start declared (None: no escrow)
+    escrowed: bool = False
     tally: Counter[str] = field(default_factory=Counter)
 
 
@@ -206,7 +209,7 @@ class _Verifier:
         if event == "run_start":
             if run is not None:
                 raise _Bad(fi, seq, "run_start repeats a run that has not ended")
-            self.open[run_id] = _OpenRun(fi, seq, self.pos, rec.get("output_root_id"))
+            self.open[run_id] = _OpenRun(fi, seq, self.pos, rec.get("output_root_id"), declared_escrow(rec))
             self.runs += 1
             return
         if event == "file":
@@ -223,18 +226,28 @@ class _Verifier:
             del self.open[run_id]
             self.closed_tail_pos = self.pos
             return
+        self._other(fi, seq, rec, run)
+        if run is None:
+            self.closed_tail_pos = self.pos
+        else:
+            run.last_pos = self.pos
+
+    def _other(self, fi: int, seq: int, rec: Mapping[str, Any], run: _OpenRun | None) -> None:
+        event = rec["event"]
         if event == ABANDONED_EVENT:
             self._abandoned(fi, seq, rec)
+        if event in ACCESS_EVENTS or event == ESCROW_EVENT:  # see dcmscrub.audit.access
+            problem = access_record_problem(rec, None if run is None else (run.escrow, run.escrowed))
+            if problem is not None:
+                raise _Bad(fi, seq, problem)
+            if run is not None:
+                run.escrowed = True  # the one escrow record a run may have
         if event == REPAIR_EVENT:
             dropped = rec.get("dropped_bytes")
             if type(dropped) is not int or dropped <= 0:
                 raise _Bad(fi, seq, "repair record without a positive dropped_bytes")
             self.last_repair_pos = self.pos
             self.warnings.append(f"a torn line ({dropped} bytes) was dropped and repaired at seq {seq}")
-        if run is None:
-            self.closed_tail_pos = self.pos
-        else:
-            run.last_pos = self.pos
 
     def _abandoned(self, fi: int, seq: int, rec: Mapping[str, Any]) -> None:
         """A later run found this run's process dead (see :mod:`dcmscrub.runmarks`) and closed it."""
@@ -275,6 +288,8 @@ class _Verifier:
             raise _Bad(fi, seq, "run_end counts do not match its file records")
         if not status_agrees(rec.get("status"), rec.get("exit_code"), expected):
             raise _Bad(fi, seq, "run_end status and exit code do not agree with its counts")
+        if run.escrow is not None and not run.escrowed and rec.get("status") != RunStatus.FAILED:
+            raise _Bad(fi, seq, "run_end of a run that declared an escrow, without its escrow record")
 
     def _signature(self, fi: int, seq: int, rec: Mapping[str, Any], has_sig: bool) -> None:
         if not has_sig:
