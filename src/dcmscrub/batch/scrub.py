@@ -30,6 +30,7 @@ from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
 from dcmscrub.batch.commit import CommitBatch, in_order
+from dcmscrub.batch.escrowing import RunEscrow
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark
@@ -47,6 +48,7 @@ from dcmscrub.errors import (
     RunInterruptedError,
     RunTerminatedError,
 )
+from dcmscrub.escrow.writer import EscrowOptions, check_escrow
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
 from dcmscrub.outcomes import Outcome, Reason
 
@@ -69,6 +71,7 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    escrow: EscrowOptions | None = None  # a re-identification table for the escrow recipients only
 
 
 @dataclass
@@ -89,6 +92,7 @@ class RunSummary:
     problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
     recovered_temps: int = 0
     error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
+    escrow: Path | None = None  # the run's escrow file, once it has its name
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (no file names: they may carry patient data)."""
@@ -107,6 +111,7 @@ class RunSummary:
             "log": str(self.log) if self.log else None,
             "encrypted": self.encrypted,
             "linkage_key": "ephemeral" if self.ephemeral_key else "file",
+            "escrow": str(self.escrow) if self.escrow else None,
         }
 
     def account(self, result: FileResult) -> None:
@@ -177,6 +182,8 @@ def scrub_tree(
         raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
     roots = resolve_roots(inputs)
     out = _check_output(out, roots)
+    if options.escrow is not None:
+        check_escrow(options.escrow, options.sink.recipients, out, roots)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
     tree = OutputTree(out, options.shard)
@@ -191,9 +198,17 @@ def scrub_tree(
     )
     clean_end = False
     mark = RunMark(None, -1)
+    escrow = RunEscrow(None, run_id="", profile=options.profile, key_id="", stop=Stop())
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out,
+            options.profile,
+            key,
+            options.sink,
+            options.overwrite,
+            tree.tag,
+            options.debug,
+            escrow=bool(options.escrow),
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
@@ -208,19 +223,15 @@ def scrub_tree(
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = Stop()
-
-        def committed(result: FileResult) -> None:
-            summary.account(result)
-            if on_result is not None:
-                on_result(result)
-
-        batch = CommitBatch(
-            out, options.overwrite, audit, run_id=summary.run_id, stop=stop, mark=mark, on_committed=committed
+        key_id = "ephemeral" if ephemeral else linkage_key_id(key)
+        escrow = RunEscrow(
+            options.escrow, run_id=summary.run_id, profile=options.profile, key_id=key_id, stop=stop
         )
-        with _signals(stop):
-            for result in in_order(run_all(items, settings, options.jobs, stop)):
-                batch.add(result)
-            batch.flush()
+        _commit_all(
+            items, settings, options, summary, audit=audit, mark=mark, escrow=escrow, on_result=on_result
+        )
+        escrow.finish(audit, summary.run_id)
+        summary.escrow = escrow.path
         summary.finish(stop)
         if any(r.reason == Reason.WORKER_DIED for r in summary.problems):
             sweep_temps(out, tree.tag)  # a killed worker may have left its temporary file
@@ -232,9 +243,45 @@ def scrub_tree(
             raise stop.fatal
         clean_end = True
     finally:
+        escrow.abort()  # no-op once finished: an escrow appears whole, logged, or not at all
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
+
+
+def _commit_all(
+    items: list[InputFile | Skipped],
+    settings: WorkerSettings,
+    options: ScrubOptions,
+    summary: RunSummary,
+    *,
+    audit: AuditLog | None,
+    mark: RunMark,
+    escrow: RunEscrow,
+    on_result: Callable[[FileResult], None] | None,
+) -> None:
+    """Run the workers and commit their results in input order (until done or stopped)."""
+    stop = escrow.stop
+
+    def committed(result: FileResult) -> None:
+        escrow.committed(result)
+        summary.account(result)
+        if on_result is not None:
+            on_result(result)
+
+    batch = CommitBatch(
+        summary.out,
+        options.overwrite,
+        audit,
+        run_id=summary.run_id,
+        stop=stop,
+        mark=mark,
+        on_committed=committed,
+    )
+    with _signals(stop):
+        for result in in_order(run_all(items, settings, options.jobs, stop)):
+            batch.add(result)
+        batch.flush()
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:
@@ -276,6 +323,7 @@ def _run_start(
     profile = options.profile
     recipients = options.sink.recipients
     signer = options.audit_signer
+    escrow = options.escrow.recipients if options.escrow is not None else ()
     return RunStart(
         command="scrub",
         operator=operator_info(os.environ),
@@ -286,6 +334,7 @@ def _run_start(
             "recipient_set_sha256": recipient_set_fingerprint(recipients) if recipients else None,
             "linkage_key_id": "ephemeral" if ephemeral else linkage_key_id(key),
             "audit_key": audit_key_fingerprint(signer.public_key()) if signer is not None else None,
+            **({"escrow_recipients": [r.fingerprint for r in escrow]} if escrow else {}),
         },
         input_roots=[audit.digest(str(r)) for r in roots],
         output_root_digest=audit.digest(str(out)),

@@ -24,6 +24,7 @@ from dcmscrub.batch.outtree import output_relpath
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
+from dcmscrub.deid.mapping import FileMapping, file_mapping
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
@@ -47,6 +48,7 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    mapping: FileMapping | None = None  # originals and pseudonyms, for the run's escrow (if any)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class WorkerSettings:
     overwrite: bool
     temp_tag: str
     debug: bool
+    escrow: bool = False  # compute each output's FileMapping for the run's escrow
 
 
 class Worker:
@@ -87,6 +90,8 @@ class Worker:
             result.outcome, result.reason = Outcome.FAILED, Reason.INTERNAL
             if self.s.debug:
                 result.debug = traceback.format_exc()
+        if result.outcome not in (Outcome.WRITTEN, Outcome.EXISTS):
+            result.mapping = None  # only released outputs are escrowed; nothing else carries values
         result.ms = round((time.perf_counter() - t0) * 1000)
         return result
 
@@ -103,6 +108,8 @@ class Worker:
             ids = output_ids(header.ds, self.s.profile, self.pseudonymizer)
             relpath = output_relpath(*ids, self.s.sink.suffix)
             final = self.s.out / relpath
+            if self.s.escrow:  # from the header as read, before the engine changes it
+                result.mapping = file_mapping(header.ds, self.s.profile, self.pseudonymizer)
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return
