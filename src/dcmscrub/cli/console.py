@@ -167,6 +167,8 @@ def summary_line(summary: RunSummary) -> str:
     text += f" ({rate:.0f} files/s) -> {summary.out}"
     if summary.log:
         text += f"; log {summary.log}"
+    if summary.escrow:
+        text += f"; escrow {summary.escrow}"
     return text
 
 

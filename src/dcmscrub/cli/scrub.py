@@ -24,7 +24,8 @@ from dcmscrub.standard.options import OPTIONS
     "  dcmscrub keygen -o me.key          # prints the recipient age1...\n\n"
     "  dcmscrub scrub /data/inbox --out /data/release -r age1... --linkage-key project.key\n\n"
     "  dcmscrub scrub sample_data --out demo-out --no-encrypt -O retain-long-modified-dates\n\n"
-    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json"
+    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json\n\n"
+    "  dcmscrub scrub /data/inbox --out /data/release -r age1... --escrow age1... --escrow-out /vault"
 )
 def scrub(
     inputs: Annotated[
@@ -62,6 +63,19 @@ def scrub(
         typer.Option(
             "--recipients-file", "-R", metavar="FILE", help="File of age public keys, one per line."
         ),
+    ] = None,
+    escrow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--escrow",
+            metavar="RECIPIENT",
+            help="Also write the run's re-identification table, encrypted only to this age key "
+            "(an honest broker's, never a data recipient; repeatable; or escrow: in the profile).",
+        ),
+    ] = None,
+    escrow_out: Annotated[
+        Path | None,
+        typer.Option("--escrow-out", metavar="DIR", help="Folder for the escrow file (not inside OUTDIR)."),
     ] = None,
     no_encrypt: Annotated[
         bool, typer.Option("--no-encrypt", help="Write plain .dcm files (asked for).")
@@ -110,6 +124,7 @@ def scrub(
             "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
         )
     signer = readers.audit_signer(audit_key)
+    escrow_options = readers.escrow(escrow or [], escrow_out, prof.escrow_recipients)
     shard_spec = readers.shard(shard)
     log_path = log or default_log_path(os.environ)
     n_jobs = jobs or len(os.sched_getaffinity(0))
@@ -120,6 +135,7 @@ def scrub(
         "overwrite": overwrite,
         "jobs": n_jobs,
         "shard": shard,
+        "escrow": escrow_options is not None,
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(
@@ -133,6 +149,7 @@ def scrub(
         shard=shard_spec,
         command_args=args,
         debug=debug,
+        escrow=escrow_options,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
         summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
