@@ -29,6 +29,9 @@ COMMANDS = [
     "profile check",
     "log verify",
     "log show",
+    "escrow lookup",
+    "escrow export",
+    "pseudonym",
 ]
 
 
