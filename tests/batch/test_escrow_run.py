@@ -26,7 +26,8 @@ from dcmscrub.audit.verify import verify_log
 from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink
 from dcmscrub.errors import AuditWriteError, DecryptError, StorageError
-from dcmscrub.escrow.access import Question, lookup
+from dcmscrub.escrow.access import Question, forward_pseudonyms, lookup
+from dcmscrub.escrow.export import export
 from dcmscrub.escrow.format import Row
 from dcmscrub.escrow.reader import read_escrow
 from dcmscrub.escrow.writer import EscrowOptions, EscrowWriter
@@ -225,3 +226,23 @@ def test_kill_9_leaves_no_escrow_and_the_rerun_escrows_everything(
     sops = [r for r in escrow_rows(escrow) if r.kind == "sop_uid"]
     assert len(sops) == 150  # written before the kill or after: every output is escrowed
     assert verify_log([log]).ok
+
+
+def test_no_access_goes_unlogged(tmp_path: Path) -> None:
+    out, vault = tmp_path / "release", tmp_path / "vault"
+    summary = run([SAMPLE], out, vault)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the log's folder is a file: the log cannot be written
+    answered: list[Row] = []
+    with pytest.raises(AuditWriteError) as info:
+        answered += [
+            r
+            for a in lookup([summary.escrow], [BROKER], [Question("uid", "1")], log=blocked / "a.jsonl")
+            for r in a.rows
+        ]
+    assert info.value.exit_code == 74 and answered == []
+    with pytest.raises(AuditWriteError):
+        forward_pseudonyms(load_profile("basic"), KEY, [Question("uid", "1.2.3")], log=blocked / "a.jsonl")
+    with pytest.raises(AuditWriteError):
+        export([summary.escrow], [BROKER], "csv", tmp_path / "csv", log=blocked / "a.jsonl")
+    assert not (tmp_path / "csv" / "mapping.csv").exists()
