@@ -109,7 +109,7 @@ class Worker:
             relpath = output_relpath(*ids, self.s.sink.suffix)
             final = self.s.out / relpath
             if self.s.escrow:  # from the header as read, before the engine changes it
-                result.mapping = file_mapping(header.ds, self.s.profile, self.pseudonymizer)
+                result.mapping = file_mapping(header.ds, self.s.profile, self.pseudonymizer, ids)
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return

@@ -21,9 +21,11 @@ from dcmscrub.deid.plan import KEEP_PLAIN, compile_plan
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.deid.subject import PATIENT_NAME, patient_key, text_of
+from dcmscrub.dicomio import elements as el
 
 _ACCESSION = keyword_dict["AccessionNumber"]
 _SOP_INSTANCE = keyword_dict["SOPInstanceUID"]
+_UID_TAGS = tuple(keyword_dict[k] for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"))
 UID_LEVELS = ("study", "series", "sop")
 FORWARD_KINDS = ("patient_id", "uid", "accession")
 
@@ -51,13 +53,21 @@ class FileMapping:
     uids: tuple[tuple[str, str, str], ...]
 
 
-def file_mapping(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileMapping:
-    """The mapping of ``ds`` (an input header, before :func:`deidentify` changes it)."""
+def _uid_of(ds: Dataset, tag: int) -> str:
+    # a UID is ASCII digits and dots: read as stored, without pydicom's conversion (as the engine does)
+    raw = el.raw_bytes(ds, tag) if el.has(ds, tag) else None
+    return raw.decode("latin-1").split("\\")[0].strip(" \x00") if raw is not None else text_of(ds, tag)
+
+
+def file_mapping(
+    ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer, ids: tuple[str, str, str, str] | None = None
+) -> FileMapping:
+    """The mapping of ``ds`` (an input header, before :func:`deidentify` changes it). ``ids`` are
+    :func:`output_ids` of ``ds`` when the caller has them already."""
     plan = compile_plan(profile)
     patient_id, issuer = patient_key(ds)
-    patient, *new_uids = output_ids(ds, profile, pseudonymizer)
-    old_uids = [text_of(ds, keyword_dict[k]) for k in ("StudyInstanceUID", "SeriesInstanceUID")]
-    old_uids.append(text_of(ds, _SOP_INSTANCE))
+    patient, *new_uids = ids or output_ids(ds, profile, pseudonymizer)
+    old_uids = [_uid_of(ds, tag) for tag in _UID_TAGS]
     uids = tuple(
         (level, old, new)
         for level, old, new in zip(UID_LEVELS, old_uids, new_uids, strict=True)
