@@ -214,3 +214,10 @@ def test_pseudonym_needs_the_linkage_key_and_one_question(
     assert (
         run(capsys, "pseudonym", "--linkage-key", keys["linkage"], "--uid", "1", "--patient-id", "2")[0] == 2
     )
+
+
+def test_lookup_text_output_cannot_forge_lines_or_terminal_escapes() -> None:
+    from dcmscrub.cli.escrow import _cell
+
+    assert _cell("DOE\tJANE\x1b[2J\nP123") == "DOE\\x09JANE\\x1b[2J\\x0aP123"
+    assert (_cell(None), _cell(-17), _cell("Müller^Jörg")) == ("", "-17", "Müller^Jörg")

@@ -40,6 +40,12 @@ def _identities(paths: list[Path]) -> list[X25519Identity]:
     return out
 
 
+def _cell(value: object) -> str:
+    """A TSV cell: a value from a file, with tabs, newlines and terminal escapes shown as \\xNN."""
+    text = "" if value is None else str(value)
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
 def _row(row: Row) -> dict[str, object]:
     return {k: v for k, v in vars(row).items() if v is not None}
 
@@ -84,7 +90,7 @@ def escrow_lookup(
     else:
         typer.echo("\t".join(COLUMNS))
         for row in rows:
-            typer.echo("\t".join("" if getattr(row, c) is None else str(getattr(row, c)) for c in COLUMNS))
+            typer.echo("\t".join(_cell(getattr(row, c)) for c in COLUMNS))
     unanswered = sum(1 for a in answers if not a.rows)
     message = (
         f"{len(rows)} row{'s' * (len(rows) != 1)} for {len(questions)} question{'s' * (len(questions) != 1)}"
