@@ -40,8 +40,9 @@ from pydicom.uid import (
 
 from adversarial import Corpus, build_corpus
 from conftest import load_tool
-from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import PlainSink
+from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.worker import FileResult
 from dcmscrub.deid.profile import Profile
 from dcmscrub.profiles import load_profile

@@ -27,8 +27,10 @@ STAGES: dict[str, frozenset[str]] = {
     "deid": frozenset({"standard", "dicomio.elements"}),  # dicomio's in-memory element access only
     "keys": frozenset({"age"}),
     "profiles": frozenset({"deid", "standard"}),
-    "batch": frozenset({"standard", "deid", "dicomio", "age", "keys", "audit", "profiles"}),
-    "cli": frozenset({"standard", "deid", "dicomio", "age", "keys", "audit", "profiles", "batch"}),
+    # the re-identification table: written through age, recorded in audit, rows from deid
+    "escrow": frozenset({"age", "audit", "deid", "keys"}),
+    "batch": frozenset({"standard", "deid", "dicomio", "age", "keys", "audit", "profiles", "escrow"}),
+    "cli": frozenset({"standard", "deid", "dicomio", "age", "keys", "audit", "profiles", "escrow", "batch"}),
 }
 TOP = {"__init__": frozenset(STAGES), "__main__": frozenset({"cli"})}
 ONLY_CLI = frozenset({"typer", "rich", "click"})

@@ -45,8 +45,9 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time names load 
     from dcmscrub.batch.crypt import decrypt_file, decrypt_paths, encrypt_file
     from dcmscrub.batch.decrypt import decrypt_tree
     from dcmscrub.batch.outtree import Shard
-    from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+    from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
     from dcmscrub.batch.sink import AgeSink, PlainSink
+    from dcmscrub.batch.summary import RunSummary
     from dcmscrub.batch.worker import FileResult
     from dcmscrub.deid.engine import FileReport, deidentify
     from dcmscrub.deid.profile import Profile
@@ -77,7 +78,7 @@ _EXPORTS: dict[str, str] = {
     "Profile": "dcmscrub.deid.profile",
     "Pseudonymizer": "dcmscrub.deid.pseudonym",
     "Reason": "dcmscrub.outcomes",
-    "RunSummary": "dcmscrub.batch.scrub",
+    "RunSummary": "dcmscrub.batch.summary",
     "ScrubOptions": "dcmscrub.batch.scrub",
     "ScryptIdentity": "dcmscrub.age",
     "ScryptRecipient": "dcmscrub.age",

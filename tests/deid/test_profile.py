@@ -90,7 +90,14 @@ def test_render_profile_is_yaml_that_names_every_rule_source() -> None:
 
 def semantics(profile: Profile) -> tuple[object, ...]:
     rules = tuple((r.selector.text, r.selector.creator, r.action, r.value) for r in profile.rules)
-    return (profile.options, rules, profile.private_default, profile.pseudonyms, profile.burned_in)
+    return (
+        profile.options,
+        rules,
+        profile.private_default,
+        profile.pseudonyms,
+        profile.burned_in,
+        profile.escrow_recipients,
+    )
 
 
 @pytest.mark.parametrize(
@@ -349,3 +356,46 @@ def test_selectors(text: str, creator: str | None, kind: str, check: int | None)
 )
 def test_replacement_values_are_checked_for_their_vr(value: str, vr: str, ok: bool) -> None:
     assert (check_value_for_vr(value, vr) is None) is ok
+
+
+# -- the escrow section -------------------------------------------------------------------
+
+BROKER = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+
+
+def test_the_escrow_section_is_inherited_overridden_and_shown(tmp_path: Path) -> None:
+    base = write(
+        tmp_path, f"version: 1\nname: base\nextends: basic\nescrow: {{recipients: [{BROKER}]}}\n", "base.yaml"
+    )
+    child = write(tmp_path, "version: 1\nname: child\nextends: base.yaml\n", "child.yaml")
+    assert load_profile(str(child)).escrow_recipients == (BROKER,)
+    assert load_profile(str(base)).sha256 != load_profile("basic").sha256
+    none = write(
+        tmp_path, "version: 1\nname: none\nextends: base.yaml\nescrow: {recipients: []}\n", "none.yaml"
+    )
+    assert load_profile(str(none)).escrow_recipients == ()
+    resolved = write(tmp_path, render_profile(load_profile(str(child))), "resolved.yaml")
+    assert load_profile(str(resolved)).escrow_recipients == (BROKER,)
+    assert load_profile("basic").escrow_recipients == () and "escrow" not in render_profile(
+        load_profile("basic")
+    )
+
+
+def test_an_escrow_recipient_in_the_base_that_a_child_makes_a_data_recipient_is_refused(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path, f"version: 1\nname: base\nextends: basic\nescrow:\n  recipients: [{BROKER}]\n", "base.yaml"
+    )
+    child = write(
+        tmp_path, f"version: 1\nname: child\nextends: base.yaml\nrecipients: [{BROKER}]\n", "child.yaml"
+    )
+    [(line, message)] = problems(child)
+    assert (
+        line == 5
+        and message.startswith("escrow recipient age1ql3z7hjy54p")
+        and "recipient of the outputs" in message
+    )
+    assert problems(write(tmp_path, "version: 1\nname: x\nescrow: [nope]\n")) == [
+        (3, "escrow must be a mapping")
+    ]

@@ -128,3 +128,20 @@ def test_bench_verify_reports_a_verified_log() -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["lines"] == 2 * (50 + 2) and len(report["verify_seconds"]) == 1
+
+
+def test_bench_escrow_memory_measures_both_runs_and_checks_the_escrow(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_escrow_memory.py"), "--files", "40", "--tmp", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    plain, escrowed = (json.loads(line) for line in proc.stdout.splitlines())
+    assert (plain["escrow"], escrowed["escrow"]) == (False, True)
+    assert plain["written"] == escrowed["written"] == escrowed["escrow_sop_rows"] == 40
+    for run in (plain, escrowed):
+        assert run["peak_rss_mib"] > 10 and run["rss_mib_at_100pct"] is not None
+    assert list(tmp_path.iterdir()) == []  # the generated files are removed

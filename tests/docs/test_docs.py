@@ -32,6 +32,9 @@ COMMANDS = [
     "log verify",
     "log rotate",
     "log show",
+    "escrow lookup",
+    "escrow export",
+    "pseudonym",
 ]
 
 

@@ -18,6 +18,7 @@ from typing import Any, Final
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from dcmscrub.audit.access import ACCESS_EVENTS, ESCROW_EVENT, access_record_problem, declared_escrow
 from dcmscrub.audit.journal import probe_run
 from dcmscrub.audit.line import (
     ABANDONED_EVENT,
@@ -37,7 +38,7 @@ from dcmscrub.audit.line import (
     parse_canonical,
     sha256_hex,
 )
-from dcmscrub.audit.records import status_agrees
+from dcmscrub.audit.records import RunStatus, status_agrees
 
 MAX_PROBLEMS: Final = 1000  # kept in full; more are counted only
 
@@ -66,6 +67,8 @@ class _OpenRun:
     output_root_id: object
     tally: Counter[str] = field(default_factory=Counter)
     counted: bool = True  # False for a run that began in an earlier file not given (its tally is partial)
+    escrow: object = None  # the escrow recipients its run_start declared (None: no escrow)
+    escrowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ class Verifier:
             if run is not None:
                 raise _Bad(fi, seq, "run_start repeats a run that has not ended")
             self.open[run_id] = _OpenRun(fi, seq, self.pos, rec.get("output_root_id"))
+            self.open[run_id].escrow = declared_escrow(rec)
             self.runs += 1
             return
         if event == "file":
@@ -257,6 +261,12 @@ class Verifier:
             self._signature(fi, seq, rec, has_sig)
         if event == ABANDONED_EVENT:
             self._abandoned(fi, seq, rec)
+        if event in ACCESS_EVENTS or event == ESCROW_EVENT:  # see dcmscrub.audit.access
+            problem = access_record_problem(rec, None if run is None else (run.escrow, run.escrowed))
+            if problem is not None:
+                raise _Bad(fi, seq, problem)
+            if run is not None:
+                run.escrowed = True  # the one escrow record a run may have
         if event == REPAIR_EVENT:
             dropped = rec.get("dropped_bytes")
             if type(dropped) is not int or dropped <= 0:
@@ -316,6 +326,8 @@ class Verifier:
             raise _Bad(fi, seq, "run_end counts do not match its file records")
         if not status_agrees(rec.get("status"), rec.get("exit_code"), expected):
             raise _Bad(fi, seq, "run_end status and exit code do not agree with its counts")
+        if run.escrow is not None and not run.escrowed and rec.get("status") != RunStatus.FAILED:
+            raise _Bad(fi, seq, "run_end of a run that declared an escrow, without its escrow record")
 
     def _signature(self, fi: int, seq: int, rec: Mapping[str, Any], has_sig: bool) -> None:
         if not has_sig:

@@ -223,7 +223,144 @@ class DryRun:
         }
 
 
-Record = FileRecord | RunStart | RunEnd | RunAbandoned | LogSealed | LogOpen | DryRun
+@dataclass(frozen=True)
+class EscrowWritten:
+    """A scrub run's escrow file, sealed and about to get its final name: which file, its SHA-256,
+    the fingerprints of the only keys that open it, how many rows. Never its content. ``event``
+    ``escrow``, inside the run (before its ``run_end``)."""
+
+    EVENT: ClassVar[str] = "escrow"
+
+    file: str  # the file's name (escrow-<run id>.jsonl.age), not its folder
+    sha256: str  # of the age file's bytes
+    recipients: list[str]  # x25519:... fingerprints
+    rows: int
+    format_version: int
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "recipients": list(self.recipients),
+            "rows": self.rows,
+            "format_version": self.format_version,
+        }
+
+
+class AccessStatus(StrEnum):
+    """How a lookup, export or pseudonym computation ended."""
+
+    OK = "ok"
+    FAILED = "failed"  # the escrow could not be opened (wrong key, damaged): nothing was answered
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was asked: its kind and a keyed digest of the value (never the value). The digest is
+    None only when the key could not be read (a lookup whose escrow did not open)."""
+
+    kind: str  # pseudonym | patient_id | uid | accession
+    digest: str | None
+
+    def to_fields(self) -> dict[str, object]:
+        return {"kind": self.kind, "digest": self.digest}
+
+
+@dataclass(frozen=True)
+class EscrowLookup:
+    """One question asked of escrow files (``dcmscrub escrow lookup``): who, with which keys, of
+    which files (by SHA-256), what (keyed with the first file's query key), how many rows answered.
+    ``event`` ``escrow_lookup``, a record of its own (its own ``run_id``, outside any run)."""
+
+    EVENT: ClassVar[str] = "escrow_lookup"
+
+    operator: Mapping[str, object]
+    identities: list[str]  # x25519:... fingerprints of the identities given
+    escrows: list[str]  # SHA-256 of each escrow file read (empty when they did not open)
+    query: Query
+    rows: int
+    status: AccessStatus = AccessStatus.OK
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "operator": dict(self.operator),
+            "identities": list(self.identities),
+            "escrows": list(self.escrows),
+            "query": self.query.to_fields(),
+            "rows": self.rows,
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True)
+class EscrowExport:
+    """A plaintext export of escrow files (``dcmscrub escrow export``): who, with which keys, of
+    which files, in which format, how many rows, the names of the files written. ``event``
+    ``escrow_export``, a record of its own."""
+
+    EVENT: ClassVar[str] = "escrow_export"
+
+    operator: Mapping[str, object]
+    identities: list[str]
+    escrows: list[str]
+    format: str  # csv | midi
+    rows: int
+    files: list[str]  # names only, not the folder
+    status: AccessStatus = AccessStatus.OK
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "operator": dict(self.operator),
+            "identities": list(self.identities),
+            "escrows": list(self.escrows),
+            "format": self.format,
+            "rows": self.rows,
+            "files": list(self.files),
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True)
+class PseudonymQuery:
+    """A pseudonym computed forward without a table (``dcmscrub pseudonym``): who, under which
+    linkage key and profile, what (keyed with the linkage key's audit subkey, like a run's path
+    digests), whether the profile gives it a pseudonym. ``event`` ``pseudonym``, a record of its own."""
+
+    EVENT: ClassVar[str] = "pseudonym"
+
+    operator: Mapping[str, object]
+    linkage_key_id: str
+    profile: Mapping[str, object]  # name, sha256
+    query: Query
+    answered: bool
+
+    def to_fields(self) -> dict[str, object]:
+        """The record's fields as the log stores them."""
+        return {
+            "operator": dict(self.operator),
+            "linkage_key_id": self.linkage_key_id,
+            "profile": dict(self.profile),
+            "query": self.query.to_fields(),
+            "answered": self.answered,
+        }
+
+
+Record = (
+    FileRecord
+    | RunStart
+    | RunEnd
+    | RunAbandoned
+    | LogSealed
+    | LogOpen
+    | DryRun
+    | EscrowWritten
+    | EscrowLookup
+    | EscrowExport
+    | PseudonymQuery
+)
 
 
 def status_agrees(status: object, exit_code: object, counts: Mapping[str, int]) -> bool:

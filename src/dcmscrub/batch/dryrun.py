@@ -21,14 +21,8 @@ from dcmscrub.audit.operator import operator_info, tool_versions
 from dcmscrub.audit.records import DryRun
 from dcmscrub.batch.commit import in_order
 from dcmscrub.batch.pool import Stop, run_all
-from dcmscrub.batch.scrub import (
-    RunSummary,
-    ScrubOptions,
-    check_output,
-    handle_signals,
-    open_audit,
-    select_shard,
-)
+from dcmscrub.batch.scrub import ScrubOptions, check_output, handle_signals, open_audit, select_shard
+from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.walk import InputFile, iter_inputs, resolve_roots
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.pseudonym import Pseudonymizer

@@ -16,11 +16,9 @@ import os
 import signal
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -29,33 +27,30 @@ from dcmscrub.audit.journal import RunMark
 from dcmscrub.audit.line import audit_key_fingerprint, new_run_id
 from dcmscrub.audit.log import AuditLog
 from dcmscrub.audit.operator import operator_info, tool_versions
-from dcmscrub.audit.records import RunEnd, RunStart, RunStatus
+from dcmscrub.audit.records import RunEnd, RunStart
 from dcmscrub.audit.rotate import rotate_log
 from dcmscrub.batch.commit import CommitBatch, in_order
+from dcmscrub.batch.escrowing import RunEscrow
 from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.sink import Sink
+from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, resolve_roots
 from dcmscrub.batch.worker import FileResult, WorkerSettings
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
-from dcmscrub.dicomio.dicomdir import DicomdirResult
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import (
     ConfigError,
-    DcmscrubError,
-    ExitCode,
     OutputError,
-    PartialRunError,
-    RunInterruptedError,
-    RunTerminatedError,
     StorageError,
     UsageError,
 )
+from dcmscrub.escrow.writer import EscrowOptions, check_escrow
 from dcmscrub.keys import linkage_key_id, recipient_set_fingerprint
-from dcmscrub.outcomes import Note, Outcome, Reason
+from dcmscrub.outcomes import Reason
 
 
 @dataclass(frozen=True)
@@ -81,96 +76,7 @@ class ScrubOptions:
     max_header: int = DEFAULT_MAX_HEADER  # what one file's header may cost; past it: too_large
     dry_run: bool = False  # count what each input would become; write nothing but a dry_run record
     dicomdir: bool = False  # plain outputs only: 8-character file IDs and a DICOMDIR (PS3.10)
-
-
-@dataclass
-class RunSummary:
-    """What a run did: counts by outcome, the exit code, where things went."""
-
-    run_id: str
-    out: Path
-    log: Path | None
-    counts: Counter[str] = field(default_factory=Counter)
-    bytes_in: int = 0
-    bytes_out: int = 0
-    seconds: float = 0.0
-    status: RunStatus = RunStatus.OK
-    exit_code: int = int(ExitCode.OK)
-    ephemeral_key: bool = False
-    encrypted: bool = True
-    problems: list[FileResult] = field(default_factory=list)  # failed, quarantined and skipped files
-    recovered_temps: int = 0
-    taken_back: int = 0  # outputs removed again because their records could not be written
-    left: int = 0  # results not committed after a stop that ended the run (the next run does them)
-    error: DcmscrubError | None = None  # why the run is not a plain success (its exit_code is recorded)
-    anchor_failures: list[str] = field(default_factory=list)  # anchor sinks that missed a checkpoint
-    rotated: Path | None = None  # the sealed file, when the run rotated the log
-    notes: Counter[Note] = field(default_factory=Counter)  # written outputs per note, said once a run
-    dry_run: bool = False
-    dicomdir: DicomdirResult | None = None  # what the DICOMDIR names (None: none was written)
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``--json`` object. Problem files are named by their path relative to their input
-        root, as stderr names them (never in the audit log)."""
-        return {
-            "dry_run": self.dry_run,
-            "problem_files": [
-                {
-                    "input": r.name,
-                    "outcome": r.outcome.value,
-                    "reason": None if r.reason is None else r.reason.value,
-                }
-                for r in self.problems
-            ],
-            "dicomdir": None if self.dicomdir is None else self.dicomdir.instances,
-            "run_id": self.run_id,
-            "status": self.status.value,
-            "exit_code": self.exit_code,
-            "counts": {o.value: self.counts.get(o, 0) for o in Outcome}
-            | {"total": sum(self.counts.values())},
-            "problems": dict(sorted(Counter(f"{r.outcome}:{r.reason}" for r in self.problems).items())),
-            "bytes_in": self.bytes_in,
-            "bytes_out": self.bytes_out,
-            "seconds": round(self.seconds, 3),
-            "files_per_second": round(sum(self.counts.values()) / self.seconds, 1) if self.seconds else None,
-            "output": str(self.out),
-            "log": str(self.log) if self.log else None,
-            "encrypted": self.encrypted,
-            "linkage_key": "ephemeral" if self.ephemeral_key else "file",
-            "notes": {n.value: self.notes[n] for n in sorted(self.notes)},
-        }
-
-    def account(self, result: FileResult) -> None:
-        """Count one committed result."""
-        self.counts[result.outcome] += 1
-        self.bytes_in += result.bytes_in
-        self.bytes_out += result.bytes_out
-        if result.outcome in (Outcome.FAILED, Outcome.QUARANTINED, Outcome.SKIPPED):
-            self.problems.append(result)
-        if result.outcome == Outcome.WRITTEN:
-            self.notes.update(result.notes)
-
-    def finish(self, stop: Stop) -> None:
-        """Status, error and exit code from the counts and how the run stopped."""
-        problems = self.counts[Outcome.FAILED] + self.counts[Outcome.QUARANTINED]
-        if stop.fatal is not None:
-            self.status, self.error = RunStatus.FAILED, stop.fatal
-        elif stop.signal is not None:
-            self.status = RunStatus.INTERRUPTED
-            stopped = RunInterruptedError if stop.signal == signal.SIGINT else RunTerminatedError
-            self.error = stopped("the run was stopped; files not started were left for the next run")
-        elif problems:
-            self.status = RunStatus.PARTIAL
-            plural = problems != 1
-            self.error = PartialRunError(
-                f"{problems} input{'s' * plural} failed or {'were' if plural else 'was'} quarantined",
-                hint="the summary above says why; rerun with -v to list them",
-            )
-        self.exit_code = int(self.error.exit_code) if self.error is not None else int(ExitCode.OK)
-
-
-# --------------------------------------------------------------------------------------------
-# the run
+    escrow: EscrowOptions | None = None  # a re-identification table for the escrow recipients only
 
 
 @contextlib.contextmanager
@@ -213,6 +119,8 @@ def scrub_tree(
         return dry_run_tree(inputs, out, options, on_start=on_start, on_result=on_result)
     roots = resolve_roots(inputs)
     out = check_output(out, roots)
+    if options.escrow is not None:
+        check_escrow(options.escrow, options.sink.recipients, out, roots)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
     pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
@@ -230,6 +138,7 @@ def scrub_tree(
     )
     clean_end = False
     mark = RunMark(None, -1)
+    escrow = RunEscrow(None, run_id="", profile=options.profile, key_id="", stop=Stop())
     try:
         settings = WorkerSettings(
             out,
@@ -241,6 +150,7 @@ def scrub_tree(
             options.debug,
             options.max_header,
             media=options.dicomdir,
+            escrow=bool(options.escrow),
         )
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
@@ -248,21 +158,16 @@ def scrub_tree(
         if on_start is not None:
             on_start(len(items), sum(i.size for i in items if isinstance(i, InputFile)))
         stop = Stop()
-
-        def committed(result: FileResult) -> None:
-            summary.account(result)
-            if on_result is not None:
-                on_result(result)
-
-        batch = CommitBatch(
-            out, options.overwrite, audit, run_id=summary.run_id, stop=stop, mark=mark, on_committed=committed
+        key_id = "ephemeral" if ephemeral else linkage_key_id(key)
+        escrow = RunEscrow(
+            options.escrow, run_id=summary.run_id, profile=options.profile, key_id=key_id, stop=stop
         )
-        with handle_signals(stop):
-            for result in in_order(run_all(items, settings, options.jobs, stop)):
-                batch.add(result)
-            batch.flush()
-        summary.taken_back, summary.left = batch.taken_back, batch.left
-        _after_work(tree, options, stop, summary)
+        _commit_all(
+            items, settings, options, summary, audit=audit, mark=mark, escrow=escrow, on_result=on_result
+        )
+        escrow.finish(audit, summary.run_id)
+        summary.escrow = escrow.path
+        _after_work(tree, options, escrow.stop, summary)
         summary.finish(stop)
         summary.seconds = time.perf_counter() - started
         if audit is not None:
@@ -274,6 +179,7 @@ def scrub_tree(
             raise stop.fatal
         clean_end = True
     finally:
+        escrow.abort()  # no-op once finished: an escrow appears whole, logged, or not at all
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
@@ -339,6 +245,42 @@ def check_options(options: ScrubOptions) -> None:
         )
 
 
+def _commit_all(
+    items: list[InputFile | Skipped],
+    settings: WorkerSettings,
+    options: ScrubOptions,
+    summary: RunSummary,
+    *,
+    audit: AuditLog | None,
+    mark: RunMark,
+    escrow: RunEscrow,
+    on_result: Callable[[FileResult], None] | None,
+) -> None:
+    """Run the workers and commit their results in input order (until done or stopped)."""
+    stop = escrow.stop
+
+    def committed(result: FileResult) -> None:
+        escrow.committed(result)
+        summary.account(result)
+        if on_result is not None:
+            on_result(result)
+
+    batch = CommitBatch(
+        summary.out,
+        options.overwrite,
+        audit,
+        run_id=summary.run_id,
+        stop=stop,
+        mark=mark,
+        on_committed=committed,
+    )
+    with handle_signals(stop):
+        for result in in_order(run_all(items, settings, options.jobs, stop)):
+            batch.add(result)
+        batch.flush()
+    summary.taken_back, summary.left = batch.taken_back, batch.left
+
+
 def check_output(out: Path, roots: Sequence[Path]) -> Path:
     real = out.resolve()
     for root in roots:
@@ -383,6 +325,7 @@ def _run_start(
     profile = options.profile
     recipients = options.sink.recipients
     signer = options.audit_signer
+    escrow = options.escrow.recipients if options.escrow is not None else ()
     return RunStart(
         command="scrub",
         operator=operator_info(os.environ),
@@ -393,6 +336,7 @@ def _run_start(
             "recipient_set_sha256": recipient_set_fingerprint(recipients) if recipients else None,
             "linkage_key_id": "ephemeral" if ephemeral else linkage_key_id(key),
             "audit_key": audit_key_fingerprint(signer.public_key()) if signer is not None else None,
+            **({"escrow_recipients": [r.fingerprint for r in escrow]} if escrow else {}),
         },
         input_roots=[audit.digest(str(r)) for r in roots],
         output_root_digest=audit.digest(str(out)),

@@ -23,6 +23,7 @@ from dcmscrub.batch.outtree import media_relpath, output_relpath
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
+from dcmscrub.deid.mapping import FileMapping, file_mapping
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
@@ -52,6 +53,7 @@ class FileResult:
     # outcome never depends on whether that output was already on disk when this file was read
     claim: str | None = None
     notes: frozenset[Note] = frozenset()  # what the run says once about its outputs (Note.text)
+    mapping: FileMapping | None = None  # originals and pseudonyms, for the run's escrow (if any)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class WorkerSettings:
     max_header: int = DEFAULT_MAX_HEADER  # bytes a header may cost in memory (dicomio.limits)
     media: bool = False  # 8-character file IDs for a DICOMDIR (outtree.media_relpath)
     dry_run: bool = False  # everything but the writing: the output is encoded into nothing
+    escrow: bool = False  # compute each output's FileMapping for the run's escrow
 
 
 class Worker:
@@ -95,6 +98,8 @@ class Worker:
             result.outcome, result.reason = Outcome.FAILED, Reason.INTERNAL
             if self.s.debug:
                 result.debug = traceback.format_exc()
+        if result.outcome not in (Outcome.WRITTEN, Outcome.EXISTS):
+            result.mapping = None  # only released outputs are escrowed; nothing else carries values
         result.ms = round((time.perf_counter() - t0) * 1000)
         return result
 
@@ -114,6 +119,8 @@ class Worker:
                 relpath = media_relpath(relpath)
             result.claim = relpath
             final = self.s.out / relpath
+            if self.s.escrow:  # from the header as read, before the engine changes it
+                result.mapping = file_mapping(header.ds, self.s.profile, self.pseudonymizer, ids)
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return

@@ -32,8 +32,13 @@ app = typer.Typer(
 )
 profile_app = typer.Typer(help="List, show and check de-identification profiles.", no_args_is_help=True)
 log_app = typer.Typer(help="Verify and read the audit log.", no_args_is_help=True)
+escrow_app = typer.Typer(
+    help="Read a run's escrowed re-identification table: look rows up, or export them (each access logged).",
+    no_args_is_help=True,
+)
 app.add_typer(profile_app, name="profile")
 app.add_typer(log_app, name="log")
+app.add_typer(escrow_app, name="escrow")
 
 LINKAGE_ENV = "DCMSCRUB_LINKAGE_KEY_FILE"
 ANCHOR_ENV = "DCMSCRUB_ANCHOR"

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from dcmscrub.batch.scrub import RunSummary
+from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.worker import FileResult
 from dcmscrub.errors import DcmscrubError
 from dcmscrub.outcomes import Outcome
@@ -231,6 +231,8 @@ def summary_line(summary: RunSummary) -> str:
         text += f"; DICOMDIR names {summary.dicomdir.instances} files"
     if summary.log:
         text += f"; log {summary.log}"
+    if summary.escrow:
+        text += f"; escrow {summary.escrow}"
     return text
 
 

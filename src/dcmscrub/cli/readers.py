@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +15,8 @@ from dcmscrub.audit.anchor import AnchorSink, anchor_sink
 from dcmscrub.batch.outtree import Shard
 from dcmscrub.cli.app import ANCHOR_ENV, AUDIT_KEY_ENV, LINKAGE_ENV
 from dcmscrub.errors import UsageError
+from dcmscrub.escrow.access import Question
+from dcmscrub.escrow.writer import EscrowOptions
 from dcmscrub.keys import read_audit_key_file, read_linkage_key_file, read_recipients_file
 from dcmscrub.standard.options import OPTIONS
 
@@ -76,6 +79,35 @@ def shard(text: str | None) -> Shard | None:
         return Shard.parse(text)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def escrow(given: list[str], folder: Path | None, from_profile: tuple[str, ...]) -> EscrowOptions | None:
+    """``--escrow`` (else the profile's ``escrow:``) and ``--escrow-out``: both or neither."""
+    unique = {str(r): r for r in (parse_recipient(r) for r in given or from_profile)}
+    if unique and folder is None:
+        raise UsageError(
+            "an escrow needs a folder to go to", hint="give --escrow-out DIR (outside OUTDIR, kept apart)"
+        )
+    if folder is not None and not unique:
+        raise UsageError(
+            "--escrow-out without an escrow recipient", hint="give --escrow age1... (the broker's key)"
+        )
+    return EscrowOptions(tuple(unique.values()), folder) if folder is not None else None
+
+
+def questions(asked: dict[str, str | None], issuer: str | None) -> list[Question]:
+    """The one query option given (``kind: value``); ``-`` reads one value per line from stdin,
+    so that a patient's identifier need not appear in argv (``ps``, shell history)."""
+    given = [(kind, value) for kind, value in asked.items() if value is not None]
+    if len(given) != 1:
+        options = ", ".join("--" + k.replace("_", "-") for k in asked)
+        raise UsageError(f"give exactly one of {options}", hint="- reads the values from stdin, one per line")
+    kind, value = given[0]
+    values = sys.stdin.read().splitlines() if value == "-" else [value]
+    values = [v.strip(" \x00\r") for v in values]
+    if not any(values):
+        raise UsageError("no value to look for", hint="give a value, or - and one value per line on stdin")
+    return [Question(kind, v, issuer) for v in values if v]
 
 
 def prompt_passphrase(*, confirm: bool) -> bytes:

@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 
 from dcmscrub.audit.log import default_log_path
-from dcmscrub.batch.scrub import RunSummary, ScrubOptions, scrub_tree
+from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
+from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.worker import FileResult
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import (
@@ -55,6 +56,8 @@ from dcmscrub.standard.options import OPTIONS
         "    --linkage-key project.key --dry-run     # counts only",
         "dcmscrub scrub /pacs/export --out /release -R recipients.txt \\",
         "    -j 8 --shard 3/8 --linkage-key project.key --json",
+        "dcmscrub scrub /data/inbox --out /data/release -R me.key.pub \\",
+        "    --linkage-key project.key --escrow age1... --escrow-out /vault",
     ),
 )
 def scrub(
@@ -93,6 +96,19 @@ def scrub(
         typer.Option(
             "--recipients-file", "-R", metavar="FILE", help="File of age public keys, one per line."
         ),
+    ] = None,
+    escrow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--escrow",
+            metavar="RECIPIENT",
+            help="Also write the run's re-identification table, encrypted only to this age key "
+            "(an honest broker's, never a data recipient; repeatable; or escrow: in the profile).",
+        ),
+    ] = None,
+    escrow_out: Annotated[
+        Path | None,
+        typer.Option("--escrow-out", metavar="DIR", help="Folder for the escrow file (not inside OUTDIR)."),
     ] = None,
     no_encrypt: Annotated[
         bool, typer.Option("--no-encrypt", help="Write plain .dcm files (asked for).")
@@ -174,6 +190,7 @@ def scrub(
             "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
         )
     signer = readers.audit_signer(audit_key)
+    escrow_options = readers.escrow(escrow or [], escrow_out, prof.escrow_recipients)
     shard_spec = readers.shard(shard)
     log_path = log or default_log_path(os.environ)
     n_jobs = jobs or len(os.sched_getaffinity(0))
@@ -188,6 +205,7 @@ def scrub(
         "max_header": header_cap,
         **({"dry_run": True} if dry_run else {}),
         **({"dicomdir": True} if dicomdir else {}),
+        "escrow": escrow_options is not None,
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(
@@ -206,6 +224,7 @@ def scrub(
         max_header=header_cap,
         dry_run=dry_run,
         dicomdir=dicomdir,
+        escrow=escrow_options,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 

@@ -20,6 +20,7 @@ Schema (``version: 1``)::
     pseudonyms: {namespace: my-project, uid_root: "1.2.826.0.1.3680043.10.999", date_shift_days: 365}
     burned_in: quarantine          # or allow
     recipients: [age1...]          # public keys outputs are encrypted to (optional)
+    escrow: {recipients: [age1...]} # who alone can open the run's re-identification table
 """
 
 from __future__ import annotations
@@ -68,11 +69,13 @@ TOP_KEYS = (
     "pseudonyms",
     "burned_in",
     "recipients",
+    "escrow",
 )
 RULE_KEYS = ("select", "creator", "action", "value", "note")
 PRIVATE_KEYS = ("default",)
 PRIVATE_DEFAULTS = ("remove", "keep-safe")
 PSEUDONYM_KEYS = ("namespace", "uid_root", "date_shift_days")
+ESCROW_KEYS = ("recipients",)
 BURNED_IN = ("quarantine", "allow")
 
 DEFAULT_NAMESPACE = "dcmscrub"
@@ -116,3 +119,4 @@ class Profile:
     chain: tuple[str, ...]  # sources, base first
     sha256: str  # of the bytes of every file in the chain, base first
     declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions
+    escrow_recipients: tuple[str, ...] = ()  # the escrow's readers; never a data recipient

@@ -147,6 +147,7 @@ def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]
                     src, line, f"options {a} and {b} contradict each other: {why}", "keep only one of them"
                 )
             )
+    escrow = _merge_escrow(layers, recipients, problems)
     digest = hashlib.sha256()
     for layer in layers:
         digest.update(hashlib.sha256(layer.raw).digest())
@@ -162,7 +163,26 @@ def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]
         chain=tuple(layer.source for layer in layers),
         sha256=digest.hexdigest(),
         declared_options=declared,
+        escrow_recipients=tuple(escrow),
     )
+
+
+def _merge_escrow(layers: list[Layer], recipients: list[str], problems: list[ProfileProblem]) -> list[str]:
+    """The escrow recipients (the last layer that names them wins), never a data recipient."""
+    escrow: list[str] = []
+    where: tuple[str, int | None] = ("", None)
+    for layer in layers:
+        if layer.escrow_recipients is not None:
+            escrow, where = layer.escrow_recipients, (layer.source, layer.escrow_line)
+    for shared in sorted(set(escrow) & set(recipients)):
+        problems.append(
+            ProfileProblem(
+                *where,
+                f"escrow recipient {shared[:16]}... is also a recipient of the outputs",
+                "whoever reads the release could re-identify it: give the escrow a key of its own",
+            )
+        )
+    return escrow
 
 
 def check_profiles(refs: Iterable[str], read: SourceReader, not_found: NotFoundHint) -> list[ProfileProblem]:
@@ -192,6 +212,7 @@ def render_profile(profile: Profile) -> str:
         },
         "burned_in": profile.burned_in,
         "recipients": list(profile.recipients),
+        **({"escrow": {"recipients": list(profile.escrow_recipients)}} if profile.escrow_recipients else {}),
     }
     lines = [
         "# dcmscrub profile show: the resolved profile (extends chain and -O options applied)",

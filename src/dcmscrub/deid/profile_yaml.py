@@ -18,6 +18,7 @@ from dcmscrub.deid.profile import (
     ACTION_VRS,
     ACTIONS,
     BURNED_IN,
+    ESCROW_KEYS,
     MAX_DATE_SHIFT_DAYS,
     MAX_UID_ROOT_LENGTH,
     PRIVATE_DEFAULTS,
@@ -134,6 +135,8 @@ class Layer:
     date_shift_days: int | None = None
     burned_in: str | None = None
     recipients: list[str] | None = None
+    escrow_recipients: list[str] | None = None
+    escrow_line: int | None = None
     base_dir: str | None = None
 
 
@@ -371,9 +374,9 @@ def _parse_uid_root(doc: Doc, node: yaml.Node, layer: Layer) -> None:
         layer.uid_root = root
 
 
-def _parse_recipients(doc: Doc, node: yaml.Node) -> list[str]:
+def _parse_recipients(doc: Doc, node: yaml.Node, where: str = "recipients") -> list[str]:
     if not isinstance(node, yaml.SequenceNode):
-        doc.add(_line(node), "recipients must be a list of age public keys (age1...)")
+        doc.add(_line(node), f"{where} must be a list of age public keys (age1...)")
         return []
     out = []
     for item in node.value:
@@ -389,6 +392,15 @@ def _parse_recipients(doc: Doc, node: yaml.Node) -> list[str]:
             continue
         out.append(value)
     return out
+
+
+def _parse_escrow_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    for key, sub in _mapping_items(doc, node, "escrow"):
+        if key not in ESCROW_KEYS:
+            doc.add(_line(sub), f"unknown key 'escrow.{key}'", f"known: {', '.join(ESCROW_KEYS)}")
+            continue
+        layer.escrow_recipients = _parse_recipients(doc, sub, "escrow.recipients")
+        layer.escrow_line = _line(sub)
 
 
 def _parse_options_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
@@ -418,4 +430,5 @@ _SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
     "pseudonyms": _parse_pseudonyms,
     "burned_in": _parse_burned_in,
     "recipients": _parse_recipients_section,
+    "escrow": _parse_escrow_section,
 }
