@@ -24,8 +24,9 @@ from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.review import Removed
 from dcmscrub.deid.subject import gather_subject, patient_key, text_of
-from dcmscrub.deid.text import Cleaner
+from dcmscrub.deid.text import Cleaner, cleaner_for
 from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
 from dcmscrub.outcomes import Reason
@@ -54,6 +55,7 @@ class FileReport:
     sop_uid: str
     quarantine: Reason | None = None
     actions: Counter[str] = field(default_factory=Counter)
+    removed: Removed = field(default_factory=Removed)  # what clean removed (scrub --review)
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,10 +77,12 @@ class _Scrubber(ElementActions):
         self.patient_code = self.p.patient_id(self.patient_id, self.issuer)
         self.offset = self.p.date_offset_days(self.patient_id, self.issuer) if plan.shifts_dates else 0
         self._cleaner: Cleaner | None = None
+        self.removed = Removed()
 
     def gather_subject(self) -> None:
         """Read the subject's names, IDs and birth date before anything changes."""
-        self._cleaner = Cleaner(gather_subject(self.ds))
+        shift = self.offset if self.plan.date_action == "shift" else None  # dates in text move too
+        self._cleaner = cleaner_for(gather_subject(self.ds), self.plan.profile.text, shift)
 
     def walk(self, ds: Dataset, parent: int | None, mode: str) -> None:
         """Apply the plan to every element of ``ds`` (an item when ``parent`` is set)."""
@@ -249,7 +253,9 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
     mark_deidentified(ds, plan)
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    return FileReport(scrubber.patient_code, study, series, sop, actions=scrubber.actions)
+    return FileReport(
+        scrubber.patient_code, study, series, sop, actions=scrubber.actions, removed=scrubber.removed
+    )
 
 
 def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> tuple[str, str, str, str]:

@@ -20,6 +20,13 @@ Schema (``version: 1``)::
     pseudonyms: {namespace: my-project, uid_root: "1.2.826.0.1.3680043.10.999", date_shift_days: 365}
     burned_in: quarantine          # or allow
     recipients: [age1...]          # public keys outputs are encrypted to (optional)
+    text:                          # what ``clean`` keeps in free text (deid/text.py)
+      clean: vocabulary            # or denylist (the former rule: only identifier shapes go)
+      vocabulary: [QUIXLEY, protocol X9]   # terms whose words are known not to identify
+      vocabulary_files: [site-terms.txt]   # one term a line, ``#`` comments; relative to this file
+
+Along an ``extends`` chain, ``text.vocabulary`` and ``text.vocabulary_files`` add up (base first);
+``text.clean`` is the last one set.
 """
 
 from __future__ import annotations
@@ -68,7 +75,10 @@ TOP_KEYS = (
     "pseudonyms",
     "burned_in",
     "recipients",
+    "text",
 )
+TEXT_KEYS = ("clean", "vocabulary", "vocabulary_files")
+CLEAN_MODES = ("vocabulary", "denylist")
 RULE_KEYS = ("select", "creator", "action", "value", "note")
 PRIVATE_KEYS = ("default",)
 PRIVATE_DEFAULTS = ("remove", "keep-safe")
@@ -102,6 +112,28 @@ class PseudonymSettings:
 
 
 @dataclass(frozen=True)
+class VocabularyFile:
+    """A site vocabulary file a profile names: where it was read, its digest and its terms."""
+
+    path: str  # as found (relative to the profile that names it), for ``profile show``
+    sha256: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """How ``clean`` treats free text: the rule, and the profile's additions to the vocabulary."""
+
+    clean: str = "vocabulary"  # one of CLEAN_MODES
+    vocabulary: tuple[str, ...] = ()  # terms written in the profiles of the chain
+    files: tuple[VocabularyFile, ...] = ()
+
+    def terms(self) -> tuple[str, ...]:
+        """Every added term: the profiles' own, then each file's."""
+        return self.vocabulary + tuple(t for f in self.files for t in f.terms)
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated, resolved profile (its ``extends`` chain already merged)."""
 
@@ -116,3 +148,4 @@ class Profile:
     chain: tuple[str, ...]  # sources, base first
     sha256: str  # of the bytes of every file in the chain, base first
     declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions
+    text: TextSettings = field(default_factory=TextSettings)
