@@ -33,6 +33,7 @@ from dcmscrub.batch.commit import CommitBatch, in_order
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark
+from dcmscrub.batch.review import RunReview
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, resolve_roots
 from dcmscrub.batch.worker import FileResult, WorkerSettings
@@ -69,6 +70,7 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    review: Path | None = None  # write what clean removed there, encrypted (batch/review.py)
 
 
 @dataclass
@@ -176,7 +178,7 @@ def scrub_tree(
     if options.shard is not None and options.linkage_key is None:
         raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
     roots = resolve_roots(inputs)
-    out = _check_output(out, roots)
+    out, review = _outputs(out, roots, options)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
     tree = OutputTree(out, options.shard)
@@ -193,7 +195,14 @@ def scrub_tree(
     mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out,
+            options.profile,
+            key,
+            options.sink,
+            options.overwrite,
+            tree.tag,
+            options.debug,
+            review.enabled,
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)
@@ -211,6 +220,7 @@ def scrub_tree(
 
         def committed(result: FileResult) -> None:
             summary.account(result)
+            review.take(result)
             if on_result is not None:
                 on_result(result)
 
@@ -228,6 +238,7 @@ def scrub_tree(
         if audit is not None:
             audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
             mark.release()
+        review.write(summary.run_id, options.profile, overwrite=options.overwrite)  # after the run is logged
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
@@ -235,6 +246,12 @@ def scrub_tree(
         mark.abandon()  # no-op after release(); otherwise the next run records this one as abandoned
         tree.release(clean=clean_end)
     return summary
+
+
+def _outputs(out: Path, roots: Sequence[Path], options: ScrubOptions) -> tuple[Path, RunReview]:
+    """The output tree, checked, and the run's review (disabled without ``options.review``)."""
+    out = _check_output(out, roots)
+    return out, RunReview(options.review, options.sink.recipients, out, roots)
 
 
 def _check_output(out: Path, roots: Sequence[Path]) -> Path:

@@ -26,6 +26,7 @@ from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.review import Removed
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
@@ -47,6 +48,7 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    removed: Removed | None = None  # what clean removed (scrub --review only; merged, then dropped)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class WorkerSettings:
     overwrite: bool
     temp_tag: str
     debug: bool
+    review: bool = False  # send back what clean removed (scrub --review)
 
 
 class Worker:
@@ -113,6 +116,7 @@ class Worker:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
             self._write(final, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
+            result.removed = report.removed if self.s.review and report.removed else None
 
     def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
         folder = final.parent

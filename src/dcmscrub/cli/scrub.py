@@ -24,7 +24,8 @@ from dcmscrub.standard.options import OPTIONS
     "  dcmscrub keygen -o me.key          # prints the recipient age1...\n\n"
     "  dcmscrub scrub /data/inbox --out /data/release -r age1... --linkage-key project.key\n\n"
     "  dcmscrub scrub sample_data --out demo-out --no-encrypt -O retain-long-modified-dates\n\n"
-    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json"
+    "  dcmscrub scrub /pacs/export --out /release -R recipients.txt -j 8 --shard 3/8 --json\n\n"
+    "  dcmscrub scrub inbox --out release -r age1... -p research-longitudinal --review run.review.age"
 )
 def scrub(
     inputs: Annotated[
@@ -83,6 +84,14 @@ def scrub(
             "--audit-key", metavar="FILE", help=f"Ed25519 key file to sign checkpoints (or ${AUDIT_KEY_ENV})."
         ),
     ] = None,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            metavar="FILE",
+            help="Write the words clean removed, per attribute, to FILE encrypted to the recipients.",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")
     ] = False,
@@ -96,6 +105,12 @@ def scrub(
     recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
     if no_encrypt and recips:
         raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
+    if review is not None and no_encrypt:
+        raise UsageError(
+            "--review and --no-encrypt contradict each other: the review file holds the words clean "
+            "removed and is never written in plaintext",
+            hint="encrypt the run to a recipient (-r age1... or -R FILE) to write a review file",
+        )
     if not no_encrypt and not recips:
         raise ConfigError(
             "no recipient to encrypt outputs to",
@@ -133,6 +148,7 @@ def scrub(
         shard=shard_spec,
         command_args=args,
         debug=debug,
+        review=review,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
         summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
