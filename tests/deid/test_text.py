@@ -427,3 +427,38 @@ def test_what_is_judged_is_the_compatibility_form(text: str, expected: str) -> N
 def test_kept_tokens_are_written_as_they_were() -> None:
     # judged in the shadow text, but what stays is the original spelling
     assert Cleaner(Subject()).clean("ＣＴ ｃｈｅｓｔ ５ mm") == "ＣＴ ｃｈｅｓｔ ５ mm"
+
+
+# -- the shape of a code ------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.text(string.ascii_uppercase, min_size=1, max_size=4).filter(lambda t: t != "X"),
+            st.integers(0, 9999),
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    lead=st.booleans(),
+)
+def test_letters_and_digits_taking_turns_always_go(parts: list[tuple[str, int]], lead: bool) -> None:
+    # two numbers or more in one token is a code's shape, whatever its letter parts (a lone "x"
+    # between numbers makes one dimension: 512x512)
+    code = "".join(f"{n}{letters}" if lead else f"{letters}{n}" for letters, n in parts)
+    assert Cleaner(Subject()).clean(f"CT {code} axial") == "CT * axial"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LT18K", "*"),  # two short letter parts beside a number
+        ("5BY1A", "*"),
+        ("VL75SF14", "*"),
+        ("3.0T 2.5mm b1000 AxialT2 512x512 1.3x1.3x3", "3.0T 2.5mm b1000 AxialT2 512x512 1.3x1.3x3"),
+    ],
+)
+def test_a_number_stands_with_at_most_one_short_part(text: str, expected: str) -> None:
+    assert Cleaner(Subject()).clean(text) == expected

@@ -12,7 +12,7 @@ The plaintext inside the age file is one JSON object, format ``dcmscrub-review``
 
     {"format": "dcmscrub-review", "version": 1, "run_id": "...",
      "profile": {"name": "...", "sha256": "...", "clean": "vocabulary"},
-     "files": 12,                    # written outputs whose removals are counted
+     "files": 12,                    # outputs the run wrote (their removals are counted)
      "limits": {"keywords": 512, "tokens_per_keyword": 1000, "tokens_per_keyword_per_file": 64,
                 "token_chars": 64},
      "keywords": {"SeriesDescription": {
@@ -65,9 +65,10 @@ class RunReview:
 
     def take(self, result: FileResult) -> None:
         """Merge a committed result's counts (a written output's only), then drop them from it."""
-        if result.removed is not None and result.outcome == Outcome.WRITTEN:
-            self.removed.merge(result.removed)
+        if result.outcome == Outcome.WRITTEN:
             self.files += 1
+            if result.removed is not None:
+                self.removed.merge(result.removed)
         result.removed = None
 
     def write(self, run_id: str, profile: Profile, *, overwrite: bool) -> None:

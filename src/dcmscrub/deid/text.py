@@ -80,6 +80,7 @@ _PHONE_V = re.compile(r"(?<!\d)\+?\(?\d[\d().\s-]{5,}\d(?!\d)")
 _SEPARATOR_ONLY = re.compile(r"[\s_]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LONG_RUN = re.compile(r"\d{5,}")
+MAX_SHORT_PART = 2  # letters: a part this short is an abbreviation, or a piece of a code
 
 
 def _normal(text: str) -> str:
@@ -305,26 +306,39 @@ class Cleaner:
         return self._parts_verdict(token)
 
     def _parts_verdict(self, token: str) -> str | None:
-        """A word judged by its parts: numbers, letter runs and their camel-case parts."""
+        """A word judged by its parts: numbers, letter runs and their camel-case parts.
+
+        It stays when every letter part is a vocabulary word and its shape is one the field writes:
+        one number at most (a dimension such as ``512x512`` or ``1.3x1.3x3`` counts as one), with
+        at most one short letter part (of 1 or 2 letters) beside it: ``3.0T``, ``2.5mm``, ``b1000``,
+        ``AxialT2``, ``T2w``. Letters and digits taking turns (``VL75SF14``, ``5BY1A``, ``LT18K``)
+        are the shape of a code: they go, whatever their parts.
+        """
         vocabulary = self._vocabulary
-        singles = 0
         segments = SEGMENT_RE.findall(token)
+        numbers = short = 0
+        previous = ""
         for k, segment in enumerate(segments):
             if segment[0].isdecimal():
                 if _LONG_RUN.search(segment):
                     return "id"
+                numbers += previous != "x"  # 512x512: one dimension
+                previous = "number"
                 continue
             seg = normal(segment)
-            if seg == "x" and 0 < k < len(segments) - 1:
+            if seg == "x" and 0 < k < len(segments) - 1 and segments[k + 1][0].isdecimal():
+                previous = "x"
                 continue  # a dimension: 512x512, 1.3x1.3x3
+            previous = "letters"
             parts = [seg] if seg in vocabulary.words else [normal(p) for p in camel_parts(segment)]
             for part in parts:
                 if part in self._subject_words:
                     return "subject"
                 if part not in vocabulary.words:
                     return "unknown"
-                singles += len(part) == 1
-        return "unknown" if singles > 1 else None
+                short += len(part) <= MAX_SHORT_PART
+        # two numbers are a code's shape (5BY1A, p1b1); so are short parts beside a number (LT18K)
+        return "unknown" if numbers > 1 or short > (1 if numbers else 2) else None
 
 
 def _segments(run: str, vocabulary: Vocabulary) -> bool:
