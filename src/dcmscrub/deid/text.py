@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dcmscrub.deid.profile import TextSettings
-from dcmscrub.deid.textdate import DATE_PATTERNS, MONTHS, shift_found
+from dcmscrub.deid.textdate import MONTHS, find_dates, shift_found
 from dcmscrub.standard.vocabulary import (
     SEGMENT_RE,
     TOKEN_RE,
@@ -248,10 +248,9 @@ class Cleaner:
 
     def _number_spans(self, text: str, add: Callable[[int, int, str, str], None]) -> None:
         """Dates (shifted, or removed) and phone numbers."""
-        for kind, pattern in DATE_PATTERNS:
-            for m in pattern.finditer(text):
-                moved = None if self._shift is None else shift_found(kind, m, self._shift)
-                add(m.start(), m.end(), moved or REDACTED, "date")
+        for kind, m in find_dates(text):
+            moved = None if self._shift is None else shift_found(kind, m, self._shift)
+            add(m.start(), m.end(), moved or REDACTED, "date")
         for m in _PHONE_V.finditer(text):
             if sum(c.isdigit() for c in m.group(0)) >= _MIN_PHONE_DIGITS:
                 add(m.start(), m.end(), REDACTED, "phone")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 MONTHS = (
     "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september"
@@ -73,6 +74,27 @@ DATE_PATTERNS = [
         re.compile(rf"(?<![^\W\d_])(?:{MONTHS})\.?[-\s.]+\d{{4}}{_R}", re.IGNORECASE),
     ),  # Jan 2024
 ]
+
+
+# What each pattern needs to match at all: cheap tests that spare a text the slow scans
+_SEPARATED = re.compile(r"\d[-./]\d")
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+_MONTH_STARTS = tuple(sorted({name[:3] for name in MONTHS.split("|")}))
+_NEEDS = ("separated", "separated", "eight", "month", "month", "separated", "month", "month", "month")
+
+
+def find_dates(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Every date-shaped match in ``text`` as (pattern kind, match), in the order of DATE_PATTERNS."""
+    folded = text.casefold()
+    present = {
+        "separated": _SEPARATED.search(text) is not None,
+        "eight": _EIGHT_DIGITS.search(text) is not None,
+        "month": any(m in folded for m in _MONTH_STARTS),
+    }
+    for (kind, pattern), need in zip(DATE_PATTERNS, _NEEDS, strict=True):
+        if present[need]:
+            for m in pattern.finditer(text):
+                yield kind, m
 
 
 def shift_found(kind: str, m: re.Match[str], days: int) -> str | None:

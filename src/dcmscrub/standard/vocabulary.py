@@ -71,6 +71,8 @@ def shadow(text: str) -> str:
 
 def normal(token: str) -> str:
     """The form a token is looked up in: NFKC, case-folded."""
+    if token.isascii():
+        return token.lower()  # the same, faster
     return unicodedata.normalize("NFKC", token).casefold()
 
 
