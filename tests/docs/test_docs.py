@@ -29,6 +29,7 @@ COMMANDS = [
     "profile check",
     "log verify",
     "log show",
+    "review",
 ]
 
 

@@ -137,9 +137,10 @@ class ElementActions:
         original = strings(elem)
         removals: list[Removal] = []
         values = [self.cleaner.clean(v, removals) for v in original]
-        keyword = keyword_for_tag(t.tag) or f"({t.tag >> 16:04X},{t.tag & 0xFFFF:04X})"
-        for r in removals:
-            self.removed.add(keyword, r.reason, r.token)
+        if removals:  # counted per attribute keyword for scrub --review
+            keyword = keyword_for_tag(t.tag) or f"({t.tag >> 16:04X},{t.tag & 0xFFFF:04X})"
+            for r in removals:
+                self.removed.add(keyword, r.reason, r.token)
         if elem.VR == "PN":
             values = [v if v.strip("*^ =") else "" for v in values]
         elif elem.VR in NO_STAR_VRS and values != original:
