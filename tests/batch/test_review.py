@@ -154,10 +154,17 @@ def test_the_review_command_prints_the_most_frequent(
     key = tmp_path / "steward.key"
     key.write_bytes(format_identity_file(identity, __import__("datetime").datetime(2026, 1, 1)))
     key.chmod(0o600)
-    review = tmp_path / "r.age"
-    run(tmp_path, "clean-descriptors", identity, review=review)
+    review, log = tmp_path / "r.age", tmp_path / "log" / "audit.jsonl"
+    write_inputs(tmp_path / "in", "clean-descriptors")
+    scrub = ["scrub", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-O", "clean-descriptors"]
     with pytest.raises(SystemExit) as info:
-        cli.main(["review", str(review), "-i", str(key), "--top", "3", "-k", "WedgeDescription"])
+        cli.main([*scrub, "-r", str(identity.recipient), "--review", str(review), "--log", str(log)])
+    assert info.value.code in (0, None)
+    start = json.loads(log.read_text().splitlines()[0])
+    assert start["args"]["review"] is True  # the log says a review was written, never what it holds
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        cli.main(["review", str(review), "-i", str(key), "--top", "3", "-a", "WedgeDescription"])
     out = capsys.readouterr().out
     assert info.value.code in (0, None)
     assert "WedgeDescription: removed" in out and "CalibrationNotes" not in out

@@ -18,7 +18,7 @@ from dcmscrub.keys import read_identity_file
 @app.command(
     epilog="Examples:\n\n"
     "  dcmscrub review run.review.age -i steward.key\n\n"
-    "  dcmscrub review run.review.age -i steward.key --top 50 --keyword SeriesDescription\n\n"
+    "  dcmscrub review run.review.age -i steward.key --top 50 -a SeriesDescription\n\n"
     "  dcmscrub review run.review.age -i steward.key --json > review.json"
 )
 def review(
@@ -28,9 +28,9 @@ def review(
         typer.Option("--identity", "-i", metavar="FILE", help="age identity file (repeatable)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, metavar="N", help="Tokens per attribute.")] = 20,
-    keyword: Annotated[
+    attribute: Annotated[
         list[str] | None,
-        typer.Option("--keyword", "-k", metavar="KEYWORD", help="Only this attribute (repeatable)."),
+        typer.Option("--attribute", "-a", metavar="KEYWORD", help="Only this attribute (repeatable)."),
     ] = None,
     json_out: JsonOpt = False,
     _debug: DebugOpt = False,
@@ -43,7 +43,7 @@ def review(
     if not identities:
         raise UsageError("no identity given", hint="give -i IDENTITY_FILE (a key the run encrypted to)")
     document = read_review(review_file, identities)
-    keywords = {k: v for k, v in document["keywords"].items() if not keyword or k in keyword}
+    keywords = {k: v for k, v in document["keywords"].items() if not attribute or k in attribute}
     if json_out:
         print_json(
             {**document, "keywords": {k: {**v, "tokens": v["tokens"][:top]} for k, v in keywords.items()}}

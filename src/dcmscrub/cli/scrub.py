@@ -135,6 +135,7 @@ def scrub(
         "overwrite": overwrite,
         "jobs": n_jobs,
         "shard": shard,
+        "review": review is not None,  # that a review file was written; never what it holds
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(

@@ -115,9 +115,9 @@ class PseudonymSettings:
 class VocabularyFile:
     """A site vocabulary file a profile names: where it was read, its digest and its terms."""
 
-    path: str  # as found (relative to the profile that names it), for ``profile show``
-    sha256: str
-    terms: tuple[str, ...]
+    path: str  # where it was found (absolute), for ``profile show``
+    sha256: str  # stands for the terms when profiles are compared or hashed (once per file)
+    terms: tuple[str, ...] = field(compare=False)
 
 
 @dataclass(frozen=True)
