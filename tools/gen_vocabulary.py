@@ -28,8 +28,11 @@ The poisoning rule (a code meaning can hold a person's or a place's name: "Hodgk
      only Capitalised there) and it is not an ordinary English word (written in lower case there).
 
 A name-like token never becomes a word of the vocabulary. It is kept only as part of a pair with
-the token beside it in a source term ("hodgkin lymphoma", "circle willis" is not a pair: "of"
-stands between, so "of willis" is), so "Dr Hodgkin" loses "Hodgkin" and "Hodgkin lymphoma" keeps it.
+the token beside it in a source term, when that token is an ordinary word of 3+ letters ("hodgkin
+lymphoma"; not "of willis", "bo xu" or "ga williams"), so "Dr Hodgkin" loses "Hodgkin" and
+"Hodgkin lymphoma" keeps it. Terms naming breeds and organisms (ORGANISM_CIDS) add only ordinary
+English words, are no evidence that a token is an ordinary word, and form no pairs. A token with 5
+digits in a row is never admitted (clean removes that shape anyway).
 Single letters are never name-like (they are also units, leads, grades and levels). Tokens listed in
 tools/vocabulary/denied.txt are never admitted at all.
 
