@@ -6,7 +6,7 @@ DEMO_OUT ?= demo-out
 # the demo's own audit log, so that it does not append to the user's
 DEMO_LOG ?= demo-audit/audit.jsonl
 
-.PHONY: install demo test lint types unit sample-data profiles clean
+.PHONY: install demo test lint types unit sample-data profiles vocabulary vocabulary-check clean
 
 # a virtual environment with dcmscrub (editable) and its dev tools, remade when pyproject.toml changes
 $(VENV)/.installed: pyproject.toml
@@ -37,6 +37,20 @@ test: lint types unit
 
 profiles: $(VENV)/.installed
 	$(PY) tools/gen_annex_e.py
+
+# the vocabulary clean keeps (src/dcmscrub/standard/data/vocabulary.txt), regenerated from its
+# sources in a separate venv with the pinned tools extra; needs Debian's wamerican word list
+TOOLS_VENV ?= .venv-tools
+$(TOOLS_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install -q -e '.[tools]'
+	touch $@
+
+vocabulary: $(TOOLS_VENV)/.installed
+	$(TOOLS_VENV)/bin/python tools/gen_vocabulary.py
+
+vocabulary-check: $(TOOLS_VENV)/.installed
+	$(TOOLS_VENV)/bin/python tools/gen_vocabulary.py --check
 
 sample-data: $(VENV)/.installed
 	$(PY) tools/make_sample_data.py sample_data

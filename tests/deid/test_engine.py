@@ -308,16 +308,48 @@ def test_retain_device_and_institution_identity() -> None:
     assert (ds.StationName, ds.DeviceSerialNumber, ds.InstitutionName) == ("CT01", "SN9", "General")
 
 
-def test_clean_descriptors_removes_subject_tokens_and_shapes_but_keeps_the_rest() -> None:
-    ds = make(
-        SeriesDescription="CT chest for Doe Jane MRN12345",
+def descriptors() -> Dataset:
+    return make(
+        SeriesDescription="CT chest for Doe Jane MRN12345 ref QUIXLEY",
         StudyDescription="follow-up 2024-01-02, call 555-0100 123",
         ImageComments="born 12.03.1965 axial 5 mm",
     )
-    run(ds, options=("clean-descriptors",))
-    assert ds.SeriesDescription == "CT chest for * * *"
+
+
+def test_clean_descriptors_keeps_only_vocabulary_words_numbers_and_punctuation() -> None:
+    # the subject's names and ID, and the unknown word, each become "*"; adjacent ones merge
+    ds = run(descriptors(), options=("clean-descriptors",))
+    assert ds.SeriesDescription == "CT chest for * ref *"
+    assert ds.StudyDescription == "follow-up *, *"  # "call" is no word of the field: it goes too
+    assert ds.ImageComments == "* axial 5 mm"  # "born" is no word of the field either
+
+
+def test_clean_denylist_is_the_former_rule_chosen_explicitly(tmp_path: Path) -> None:
+    # text: {clean: denylist}: only the subject's identifiers and identifier shapes go
+    ds = run(
+        descriptors(), custom(tmp_path, "  []\n", "options: [clean-descriptors]\ntext: {clean: denylist}\n")
+    )
+    assert ds.SeriesDescription == "CT chest for * * * ref QUIXLEY"
     assert ds.StudyDescription == "follow-up *, call *"
-    assert ds.ImageComments == "born * axial 5 mm"
+
+
+def test_a_profile_vocabulary_keeps_its_words(tmp_path: Path) -> None:
+    (tmp_path / "site.txt").write_text("# site words\nQUIXLEY\n")
+    extra = "options: [clean-descriptors]\ntext: {vocabulary_files: [site.txt]}\n"
+    ds = run(descriptors(), custom(tmp_path, "  []\n", extra))
+    assert ds.SeriesDescription == "CT chest for * ref QUIXLEY"
+
+
+def test_dates_in_text_move_with_the_patient_under_modified_dates() -> None:
+    ds = make(SeriesDescription="CT 2024-01-15 and 15 Jan 2024, prior 01/02/2024")
+    shifted = run(copy.deepcopy(ds), options=("retain-long-modified-dates", "clean-descriptors"))
+    moved = shifted.StudyDate  # the same offset as the StudyDate 20240115
+    iso = f"{moved[:4]}-{moved[4:6]}-{moved[6:]}"
+    assert shifted.SeriesDescription.startswith(f"CT {iso} and ")
+    assert shifted.SeriesDescription.endswith(", prior *")  # 01/02/2024 reads two ways: removed
+    assert "2024-01-15" not in shifted.SeriesDescription
+    plain = run(ds, options=("clean-descriptors",))
+    assert plain.SeriesDescription == "CT * and *, prior *"
 
 
 def test_clean_structured_content_cleans_text_items_and_keeps_codes() -> None:
@@ -335,7 +367,7 @@ def test_clean_structured_content_cleans_text_items_and_keeps_codes() -> None:
     descriptors = run(copy.deepcopy(ds), options=("clean-descriptors",))
     assert descriptors.ContentSequence[0].TextValue == "REMOVED"  # structured content is not a descriptor
     cleaned = run(ds, options=("clean-structured-content",))
-    assert cleaned.ContentSequence[0].TextValue == "Nodule seen in * * on *, 4 mm"
+    assert cleaned.ContentSequence[0].TextValue == "Nodule seen in * on *, 4 mm"
     assert cleaned.ContentSequence[0].ConceptNameCodeSequence[0].CodeMeaning == "Finding"
 
 

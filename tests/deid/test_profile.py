@@ -97,6 +97,7 @@ def semantics(profile: Profile) -> tuple[object, ...]:
         profile.pseudonyms,
         profile.burned_in,
         profile.escrow_recipients,
+        (profile.text.clean, profile.text.terms()),
     )
 
 
@@ -399,3 +400,65 @@ def test_an_escrow_recipient_in_the_base_that_a_child_makes_a_data_recipient_is_
     assert problems(write(tmp_path, "version: 1\nname: x\nescrow: [nope]\n")) == [
         (3, "escrow must be a mapping")
     ]
+
+
+# -- text: how clean treats free text ---------------------------------------------------------
+
+
+def test_text_defaults_to_the_vocabulary_and_adds_up_along_the_chain(tmp_path: Path) -> None:
+    assert load_profile("research-longitudinal").text.clean == "vocabulary"
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "terms" / "site.txt").write_text("# site words\nQUIXLEY\nvendor protocol X9\n")
+    write(tmp_path, "version: 1\nname: base\ntext: {clean: denylist, vocabulary: [ALPHA]}\n", "base.yaml")
+    path = write(
+        tmp_path,
+        "version: 1\nname: site\nextends: base.yaml\n"
+        "text: {clean: vocabulary, vocabulary: [BETA], vocabulary_files: [terms/site.txt]}\n",
+    )
+    profile = load_profile(str(path))
+    assert profile.text.clean == "vocabulary"
+    assert profile.text.terms() == ("ALPHA", "BETA", "QUIXLEY", "vendor protocol X9")
+    (file,) = profile.text.files
+    assert Path(file.path) == (tmp_path / "terms" / "site.txt").absolute()
+    shown = render_profile(profile)
+    assert yaml.safe_load(shown)["text"]["vocabulary_files"] == [file.path]
+    assert f"vocabulary file {file.path}: 2 terms, sha256 {file.sha256}" in shown
+    before = profile.sha256
+    (tmp_path / "terms" / "site.txt").write_text("QUIXLEY\n")
+    assert load_profile(str(path)).sha256 != before  # the profile's digest covers its vocabulary files
+
+
+def test_text_problems_are_all_reported_with_their_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_text("good term\n1234\nbad\x07term\n")
+    path = write(
+        tmp_path,
+        "version: 1\n"  # 1
+        "name: site\n"  # 2
+        "text:\n"  # 3
+        "  clean: vocab\n"  # 4
+        "  vocabulary: [ok, '42']\n"  # 5
+        "  vocabulary_files: [bad.txt, missing.txt]\n"  # 6
+        "  colour: blue\n",  # 7
+    )
+    found = {(Path(p.source).name, p.line, p.message.split(":")[0]) for p in check_profiles([str(path)])}
+    assert ("p.yaml", 4, "text.clean must be one of vocabulary, denylist, not 'vocab'") in found
+    assert ("p.yaml", 5, "text.vocabulary") in found
+    assert ("p.yaml", 6, "vocabulary file 'missing.txt' not found or not readable") in found
+    assert ("p.yaml", 7, "unknown key 'text.colour'") in found
+    assert ("bad.txt", 2, "numbers are always kept") in found
+    assert ("bad.txt", 3, "a term must not hold control characters") in found
+    assert len(found) == 6
+
+
+def test_profile_check_and_show_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "site.txt").write_text("QUIXLEY\n")
+    path = write(tmp_path, "version: 1\nname: s\nextends: basic\ntext: {vocabulary_files: [site.txt]}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "dcmscrub", "profile", "show", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "clean: vocabulary" in done.stdout and "site.txt" in done.stdout
+    (tmp_path / "site.txt").write_text("1234\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "dcmscrub", "profile", "check", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == ExitCode.CONFIG and "site.txt:1:" in done.stderr

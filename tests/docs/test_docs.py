@@ -35,6 +35,7 @@ COMMANDS = [
     "escrow lookup",
     "escrow export",
     "pseudonym",
+    "review",
 ]
 
 

@@ -35,6 +35,7 @@ from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark, take_mark
+from dcmscrub.batch.review import RunReview
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.summary import RunSummary
 from dcmscrub.batch.walk import InputFile, Skipped, is_within, iter_inputs, resolve_roots
@@ -77,6 +78,7 @@ class ScrubOptions:
     dry_run: bool = False  # count what each input would become; write nothing but a dry_run record
     dicomdir: bool = False  # plain outputs only: 8-character file IDs and a DICOMDIR (PS3.10)
     escrow: EscrowOptions | None = None  # a re-identification table for the escrow recipients only
+    review: Path | None = None  # write what clean removed there, encrypted (batch/review.py)
 
 
 @contextlib.contextmanager
@@ -117,10 +119,7 @@ def scrub_tree(
         from dcmscrub.batch.dryrun import dry_run_tree  # (dryrun imports this module)
 
         return dry_run_tree(inputs, out, options, on_start=on_start, on_result=on_result)
-    roots = resolve_roots(inputs)
-    out = check_output(out, roots)
-    if options.escrow is not None:
-        check_escrow(options.escrow, options.sink.recipients, out, roots)
+    roots, out, review = _check_places(inputs, out, options)
     ephemeral = options.linkage_key is None
     key = options.linkage_key if options.linkage_key is not None else os.urandom(32)
     pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
@@ -151,6 +150,7 @@ def scrub_tree(
             options.max_header,
             media=options.dicomdir,
             escrow=bool(options.escrow),
+            review=review.enabled,
         )
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)
@@ -162,19 +162,21 @@ def scrub_tree(
         escrow = RunEscrow(
             options.escrow, run_id=summary.run_id, profile=options.profile, key_id=key_id, stop=stop
         )
-        _commit_all(
-            items, settings, options, summary, audit=audit, mark=mark, escrow=escrow, on_result=on_result
-        )
+
+        def taken(result: FileResult) -> None:
+            review.take(result)  # merges, then drops, what clean removed from this output
+            if on_result is not None:
+                on_result(result)
+
+        _commit_all(items, settings, options, summary, audit=audit, mark=mark, escrow=escrow, on_result=taken)
         escrow.finish(audit, summary.run_id)
         summary.escrow = escrow.path
         _after_work(tree, options, escrow.stop, summary)
         summary.finish(stop)
         summary.seconds = time.perf_counter() - started
         if audit is not None:
-            audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
-            mark.release()
-            summary.rotated = _rotate_if_large(audit, options.rotate_size)
-            summary.anchor_failures = sorted(set(audit.anchor_failures))
+            _end(audit, mark, summary, options)
+        review.write(summary.run_id, options.profile, overwrite=options.overwrite)  # after the run is logged
         if stop.fatal is not None:
             raise stop.fatal
         clean_end = True
@@ -210,6 +212,26 @@ def _start(
     return hold_mark(audit, run_id, mark)
 
 
+def _check_places(
+    inputs: Sequence[Path], out: Path, options: ScrubOptions
+) -> tuple[list[Path], Path, RunReview]:
+    """The inputs, the output tree, the escrow and review places, checked before anything is
+    written: the resolved roots, the output tree and the run's review (disabled without one)."""
+    roots = resolve_roots(inputs)
+    out = check_output(out, roots)
+    if options.escrow is not None:
+        check_escrow(options.escrow, options.sink.recipients, out, roots)
+    return roots, out, RunReview(options.review, options.sink.recipients, out, roots)
+
+
+def _end(audit: AuditLog, mark: RunMark, summary: RunSummary, options: ScrubOptions) -> None:
+    """Write the run's ``run_end``, release its mark, then rotate and report missed anchors."""
+    audit.record(summary.run_id, RunEnd(dict(summary.counts), summary.status, summary.exit_code))
+    mark.release()
+    summary.rotated = _rotate_if_large(audit, options.rotate_size)
+    summary.anchor_failures = sorted(set(audit.anchor_failures))
+
+
 def _rotate_if_large(audit: AuditLog, limit: int | None) -> Path | None:
     """Rotate the log after a run once it has grown to ``limit`` bytes (``--rotate-size``)."""
     if limit is None or audit.end_offset() < limit:
@@ -237,6 +259,11 @@ def check_options(options: ScrubOptions) -> None:
         raise UsageError(
             "a DICOMDIR holds header values in clear: it is never written beside encrypted outputs",
             hint="make it where the outputs are read: dcmscrub decrypt --dicomdir (or scrub --no-encrypt)",
+        )
+    if options.dry_run and options.review is not None:
+        raise UsageError(
+            "--review writes what clean removed from the outputs; a dry run writes no outputs",
+            hint="drop --dry-run or --review",
         )
     if options.dicomdir and options.shard is not None:
         raise UsageError(

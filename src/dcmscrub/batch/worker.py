@@ -26,6 +26,7 @@ from dcmscrub.deid.engine import deidentify, output_ids
 from dcmscrub.deid.mapping import FileMapping, file_mapping
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.review import Removed
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
@@ -54,6 +55,7 @@ class FileResult:
     claim: str | None = None
     notes: frozenset[Note] = frozenset()  # what the run says once about its outputs (Note.text)
     mapping: FileMapping | None = None  # originals and pseudonyms, for the run's escrow (if any)
+    removed: Removed | None = None  # what clean removed (scrub --review only; merged, then dropped)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class WorkerSettings:
     media: bool = False  # 8-character file IDs for a DICOMDIR (outtree.media_relpath)
     dry_run: bool = False  # everything but the writing: the output is encoded into nothing
     escrow: bool = False  # compute each output's FileMapping for the run's escrow
+    review: bool = False  # send back what clean removed (scrub --review)
 
 
 class Worker:
@@ -137,6 +140,7 @@ class Worker:
                 self._write(final, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
             result.notes = report.notes
+            result.removed = report.removed if self.s.review and report.removed else None
 
     def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
         folder = final.parent

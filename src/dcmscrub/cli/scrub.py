@@ -58,6 +58,8 @@ from dcmscrub.standard.options import OPTIONS
         "    -j 8 --shard 3/8 --linkage-key project.key --json",
         "dcmscrub scrub /data/inbox --out /data/release -R me.key.pub \\",
         "    --linkage-key project.key --escrow age1... --escrow-out /vault",
+        "dcmscrub scrub inbox --out release -R me.key.pub -p research-longitudinal \\",
+        "    --review run.review.age     # words clean removed, encrypted",
     ),
 )
 def scrub(
@@ -162,6 +164,14 @@ def scrub(
             help="With --no-encrypt: 8-character file IDs and a DICOMDIR at the root of OUTDIR (PS3.10).",
         ),
     ] = False,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            metavar="FILE",
+            help="Write the words clean removed, per attribute, to FILE encrypted to the recipients.",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every problem file, even without a TTY.")
     ] = False,
@@ -176,6 +186,12 @@ def scrub(
     recips = readers.recipients(recipient or [], recipients_file, prof.recipients)
     if no_encrypt and recips:
         raise UsageError("--no-encrypt and recipients contradict each other", hint="drop one of them")
+    if review is not None and no_encrypt:
+        raise UsageError(
+            "--review and --no-encrypt contradict each other: the review file holds the words clean "
+            "removed and is never written in plaintext",
+            hint="encrypt the run to a recipient (-r age1... or -R FILE) to write a review file",
+        )
     if not no_encrypt and not recips:
         raise ConfigError(
             "no recipient to encrypt outputs to",
@@ -206,6 +222,7 @@ def scrub(
         **({"dry_run": True} if dry_run else {}),
         **({"dicomdir": True} if dicomdir else {}),
         "escrow": escrow_options is not None,
+        "review": review is not None,  # that a review file was written; never what it holds
     }
     sink: Sink = PlainSink() if no_encrypt else AgeSink(tuple(recips))
     options = ScrubOptions(
@@ -225,6 +242,7 @@ def scrub(
         dry_run=dry_run,
         dicomdir=dicomdir,
         escrow=escrow_options,
+        review=review,
     )
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
 

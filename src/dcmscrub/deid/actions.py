@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pydicom.datadict import keyword_dict
+from pydicom.datadict import keyword_dict, keyword_for_tag
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
@@ -17,8 +17,9 @@ from dcmscrub.deid.dates import shift_date, shift_datetime, valid_date
 from dcmscrub.deid.plan import KEEP_PLAIN, dictionary_vr
 from dcmscrub.deid.profile import Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.review import Removed
 from dcmscrub.deid.subject import PATIENT_ID, PATIENT_NAME
-from dcmscrub.deid.text import Cleaner
+from dcmscrub.deid.text import Cleaner, Removal
 from dcmscrub.deid.values import CODE_MAX, NO_STAR_VRS, as_value, dummy_for, strings
 from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
@@ -49,6 +50,7 @@ class ElementActions:
     issuer: str
     offset: int  # the patient's date shift in days (0 until a profile shifts dates)
     actions: Counter[str]
+    removed: Removed  # what clean removed, per keyword (for scrub --review)
     _cleaner: Cleaner | None
 
     def walk(self, ds: Dataset, path: tuple[int, ...], mode: str) -> None:
@@ -142,7 +144,12 @@ class ElementActions:
                 self._shift(t)
             return
         original = strings(elem)
-        values = [self.cleaner.clean(v) for v in original]
+        removals: list[Removal] = []
+        values = [self.cleaner.clean(v, removals) for v in original]
+        if removals:  # counted per attribute keyword for scrub --review
+            keyword = keyword_for_tag(t.tag) or f"({t.tag >> 16:04X},{t.tag & 0xFFFF:04X})"
+            for r in removals:
+                self.removed.add(keyword, r.reason, r.token)
         if elem.VR == "PN":
             values = [v if v.strip("*^ =") else "" for v in values]
         elif elem.VR in NO_STAR_VRS and values != original:

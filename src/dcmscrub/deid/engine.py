@@ -24,8 +24,9 @@ from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.deid.review import Removed
 from dcmscrub.deid.subject import gather_subject, patient_key, text_of
-from dcmscrub.deid.text import Cleaner
+from dcmscrub.deid.text import Cleaner, cleaner_for
 from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
 from dcmscrub.outcomes import Note, Reason
@@ -58,6 +59,7 @@ class FileReport:
     quarantine: Reason | None = None
     actions: Counter[str] = field(default_factory=Counter)
     notes: frozenset[Note] = frozenset()  # things the run says once about its files (Note.text)
+    removed: Removed = field(default_factory=Removed)  # what clean removed (scrub --review)
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,10 +85,12 @@ class _Scrubber(ElementActions):
         # part): every removal then takes the standard's first action, and the run says so once
         self.iod = known_iod(self.sop_class)
         self.notes: set[Note] = set()
+        self.removed = Removed()
 
     def gather_subject(self) -> None:
         """Read the subject's names, IDs and birth date before anything changes."""
-        self._cleaner = Cleaner(gather_subject(self.ds))
+        shift = self.offset if self.plan.date_action == "shift" else None  # dates in text move too
+        self._cleaner = cleaner_for(gather_subject(self.ds), self.plan.profile.text, shift)
 
     def walk(self, ds: Dataset, path: tuple[int, ...], mode: str) -> None:
         """Apply the plan to every element of ``ds``; ``path`` holds the tags of the sequences
@@ -265,7 +269,13 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
     return FileReport(
-        scrubber.patient_code, study, series, sop, actions=scrubber.actions, notes=frozenset(scrubber.notes)
+        scrubber.patient_code,
+        study,
+        series,
+        sop,
+        actions=scrubber.actions,
+        notes=frozenset(scrubber.notes),
+        removed=scrubber.removed,
     )
 
 

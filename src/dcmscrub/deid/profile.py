@@ -21,6 +21,13 @@ Schema (``version: 1``)::
     burned_in: quarantine          # or allow
     recipients: [age1...]          # public keys outputs are encrypted to (optional)
     escrow: {recipients: [age1...]} # who alone can open the run's re-identification table
+    text:                          # what ``clean`` keeps in free text (deid/text.py)
+      clean: vocabulary            # or denylist (the former rule: only identifier shapes go)
+      vocabulary: [QUIXLEY, protocol X9]   # terms whose words are known not to identify
+      vocabulary_files: [site-terms.txt]   # one term a line, ``#`` comments; relative to this file
+
+Along an ``extends`` chain, ``text.vocabulary`` and ``text.vocabulary_files`` add up (base first);
+``text.clean`` is the last one set.
 """
 
 from __future__ import annotations
@@ -70,7 +77,10 @@ TOP_KEYS = (
     "burned_in",
     "recipients",
     "escrow",
+    "text",
 )
+TEXT_KEYS = ("clean", "vocabulary", "vocabulary_files")
+CLEAN_MODES = ("vocabulary", "denylist")
 RULE_KEYS = ("select", "creator", "action", "value", "note")
 PRIVATE_KEYS = ("default",)
 PRIVATE_DEFAULTS = ("remove", "keep-safe")
@@ -105,6 +115,28 @@ class PseudonymSettings:
 
 
 @dataclass(frozen=True)
+class VocabularyFile:
+    """A site vocabulary file a profile names: where it was read, its digest and its terms."""
+
+    path: str  # where it was found (absolute), for ``profile show``
+    sha256: str  # stands for the terms when profiles are compared or hashed (once per file)
+    terms: tuple[str, ...] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """How ``clean`` treats free text: the rule, and the profile's additions to the vocabulary."""
+
+    clean: str = "vocabulary"  # one of CLEAN_MODES
+    vocabulary: tuple[str, ...] = ()  # terms written in the profiles of the chain
+    files: tuple[VocabularyFile, ...] = ()
+
+    def terms(self) -> tuple[str, ...]:
+        """Every added term: the profiles' own, then each file's."""
+        return self.vocabulary + tuple(t for f in self.files for t in f.terms)
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated, resolved profile (its ``extends`` chain already merged)."""
 
@@ -120,3 +152,4 @@ class Profile:
     sha256: str  # of the bytes of every file in the chain, base first
     declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions
     escrow_recipients: tuple[str, ...] = ()  # the escrow's readers; never a data recipient
+    text: TextSettings = field(default_factory=TextSettings)

@@ -21,6 +21,7 @@ from dcmscrub.deid.profile import (
     PseudonymSettings,
     Rule,
 )
+from dcmscrub.deid.profile_text import VocabularyReader, merge_text, render_text, render_text_comments
 from dcmscrub.deid.profile_yaml import Doc, Layer, parse_layer, suggest
 from dcmscrub.errors import ProfileError, ProfileProblem
 from dcmscrub.standard.options import CONTRADICTIONS, OPTIONS
@@ -81,9 +82,15 @@ def _load_layers(
 
 
 def resolve_profile(
-    ref: str, read: SourceReader, not_found: NotFoundHint, extra_options: Iterable[str] = ()
+    ref: str,
+    read: SourceReader,
+    not_found: NotFoundHint,
+    extra_options: Iterable[str] = (),
+    read_vocabulary: VocabularyReader | None = None,
 ) -> Profile:
     """Load, validate and resolve the profile ``ref`` (read through ``read``), plus ``-O`` options.
+    Vocabulary files the chain names are read through ``read_vocabulary`` (None: naming one is a
+    problem).
 
     Raises :class:`ProfileError` listing every problem found in the whole chain.
     """
@@ -101,14 +108,20 @@ def resolve_profile(
                 )
             )
     if problems or not layers:
+        merge_text(layers, read_vocabulary, problems)  # the vocabulary files' problems too, at once
         raise ProfileError(problems or [ProfileProblem(ref, None, "empty profile")])
-    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems)
+    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems, read_vocabulary)
     if problems:
         raise ProfileError(problems)
     return profile
 
 
-def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]) -> Profile:
+def _merge(
+    layers: list[Layer],
+    extra: list[str],
+    problems: list[ProfileProblem],
+    read_vocabulary: VocabularyReader | None,
+) -> Profile:
     options: list[str] = []
     rules: list[Rule] = []
     private_default, burned_in = "remove", "quarantine"
@@ -148,9 +161,10 @@ def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]
                 )
             )
     escrow = _merge_escrow(layers, recipients, problems)
+    text, vocabulary_files = merge_text(layers, read_vocabulary, problems)
     digest = hashlib.sha256()
-    for layer in layers:
-        digest.update(hashlib.sha256(layer.raw).digest())
+    for raw in [layer.raw for layer in layers] + vocabulary_files:
+        digest.update(hashlib.sha256(raw).digest())
     return Profile(
         name=top.name or "unnamed",
         description=(description or "").strip(),
@@ -164,6 +178,7 @@ def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]
         sha256=digest.hexdigest(),
         declared_options=declared,
         escrow_recipients=tuple(escrow),
+        text=text,
     )
 
 
@@ -185,12 +200,17 @@ def _merge_escrow(layers: list[Layer], recipients: list[str], problems: list[Pro
     return escrow
 
 
-def check_profiles(refs: Iterable[str], read: SourceReader, not_found: NotFoundHint) -> list[ProfileProblem]:
-    """Validate each profile (``profile check``); return every problem of every file."""
+def check_profiles(
+    refs: Iterable[str],
+    read: SourceReader,
+    not_found: NotFoundHint,
+    read_vocabulary: VocabularyReader | None = None,
+) -> list[ProfileProblem]:
+    """Validate each profile (``profile check``), its vocabulary files too; return every problem."""
     problems: list[ProfileProblem] = []
     for ref in refs:
         try:
-            resolve_profile(ref, read, not_found)
+            resolve_profile(ref, read, not_found, read_vocabulary=read_vocabulary)
         except ProfileError as exc:
             problems.extend(exc.problems)
     return problems
@@ -213,11 +233,13 @@ def render_profile(profile: Profile) -> str:
         "burned_in": profile.burned_in,
         "recipients": list(profile.recipients),
         **({"escrow": {"recipients": list(profile.escrow_recipients)}} if profile.escrow_recipients else {}),
+        "text": render_text(profile.text),
     }
     lines = [
         "# dcmscrub profile show: the resolved profile (extends chain and -O options applied)",
         f"# resolved from: {', '.join(profile.chain)}",
         f"# sha256 of the sources: {profile.sha256}",
+        *render_text_comments(profile.text),
         yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=110).rstrip("\n"),
         "rules:" if profile.rules else "rules: []",
     ]

@@ -138,6 +138,9 @@ class Layer:
     escrow_recipients: list[str] | None = None
     escrow_line: int | None = None
     base_dir: str | None = None
+    text_clean: str | None = None
+    text_terms: list[str] = field(default_factory=list)
+    text_files: list[tuple[str, int]] = field(default_factory=list)  # (path as written, line)
 
 
 def parse_layer(doc: Doc, base_dir: str | None) -> Layer:
@@ -419,6 +422,12 @@ def _parse_recipients_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
     layer.recipients = _parse_recipients(doc, node)
 
 
+def _parse_text_section(doc: Doc, node: yaml.Node, layer: Layer) -> None:
+    from dcmscrub.deid.profile_text import parse_text  # local: that module builds on this one
+
+    parse_text(doc, node, layer)
+
+
 # one parser per top-level key (``version`` is checked on its own: it must be there)
 _SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
     "name": _parse_name,
@@ -431,4 +440,5 @@ _SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
     "burned_in": _parse_burned_in,
     "recipients": _parse_recipients_section,
     "escrow": _parse_escrow_section,
+    "text": _parse_text_section,
 }

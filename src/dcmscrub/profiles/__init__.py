@@ -16,6 +16,7 @@ import yaml
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.profile_load import ProfileSource, resolve_profile
 from dcmscrub.deid.profile_load import check_profiles as _check
+from dcmscrub.deid.profile_text import MAX_VOCABULARY_FILE_BYTES
 from dcmscrub.errors import ProfileProblem
 
 __all__ = ["check_profiles", "list_builtin_profiles", "load_profile", "looks_like_path", "read_source"]
@@ -58,6 +59,20 @@ def read_source(ref: str, folder: str | None) -> ProfileSource | None:
     return ProfileSource(f"builtin:{ref}", entry.read_bytes(), None)
 
 
+def read_vocabulary_file(ref: str, folder: str | None) -> tuple[str, bytes] | None:
+    """A site vocabulary file a profile names (relative to ``folder``, the folder of that profile):
+    its absolute path and bytes; None when it cannot be read."""
+    path = Path(ref)
+    if not path.is_absolute() and folder is not None:
+        path = Path(folder) / path
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_VOCABULARY_FILE_BYTES + 1)  # one byte more: too large is reported
+    except OSError:
+        return None
+    return str(path.absolute()), raw
+
+
 def _builtin_hint() -> str:
     return "built-in profiles: " + ", ".join(n for n, _ in list_builtin_profiles())
 
@@ -67,9 +82,9 @@ def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
 
     Raises :class:`~dcmscrub.errors.ProfileError` listing every problem found in the whole chain.
     """
-    return resolve_profile(ref, read_source, _builtin_hint, extra_options)
+    return resolve_profile(ref, read_source, _builtin_hint, extra_options, read_vocabulary_file)
 
 
 def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
     """Validate each profile (``profile check``); return every problem of every file."""
-    return _check(refs, read_source, _builtin_hint)
+    return _check(refs, read_source, _builtin_hint, read_vocabulary_file)
