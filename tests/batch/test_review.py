@@ -121,6 +121,14 @@ def test_review_is_refused_without_encryption(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() and not (tmp_path / "r.age").exists()
 
 
+def test_review_with_a_dry_run_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    identity = X25519Identity.generate()
+    with pytest.raises(UsageError, match="dry run"):
+        run(tmp_path, "clean-descriptors", identity, review=tmp_path / "r.age", dry_run=True)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "r.age").exists()
+    assert not (tmp_path / "log").exists()
+
+
 def test_review_inside_the_output_tree_or_existing_is_refused(tmp_path: Path) -> None:
     identity = X25519Identity.generate()
     with pytest.raises(OutputError):
