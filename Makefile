@@ -37,6 +37,7 @@ test: lint types unit
 
 profiles: $(VENV)/.installed
 	$(PY) tools/gen_annex_e.py
+	$(PY) tools/gen_well_known_uids.py
 
 sample-data: $(VENV)/.installed
 	$(PY) tools/make_sample_data.py sample_data

@@ -67,7 +67,7 @@ def decrypt(
     def report(result: DecryptResult) -> None:
         if not single:  # a single file's failure is the command's error, reported once below
             hint = f"detail: {result.detail}" if debug else result.hint
-            error(console, f"{result.name}: {DecryptError.GENERIC}", hint=hint)
+            error(console, f"{result.name}: {DecryptError.GENERIC}", hint=hint)  # escaped by error()
 
     summary = decrypt_tree(
         inputs,

@@ -64,17 +64,29 @@ class ElementActions:
         self.actions["remove"] += 1
 
     def keep(self, ds: Dataset, tag: int, mode: str) -> None:
-        """Keep the element; walk a kept sequence's items, check a kept date is valid."""
-        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        """Keep the element; walk a kept sequence's items (also one stored as UN), check a kept
+        date is valid. A sequence stored as UN whose value does not parse as items is removed:
+        bytes nobody can read are never passed on."""
+        vr = el.effective_vr(ds, tag) or dictionary_vr(tag)
         if vr == "SQ":
-            elem = el.decoded(ds, tag)
-            if elem.VR == "SQ":
-                for item in elem.value:
-                    self.walk(item, tag, mode)
+            if not self._walk_items(ds, tag, mode):
+                return
         elif vr in DATE_VRS:
             self._keep_date(Target(ds, tag, vr, None, mode))
             return
         self.actions["keep"] += 1
+
+    def _walk_items(self, ds: Dataset, tag: int, mode: str) -> bool:
+        """Walk the items of the sequence at ``tag``; False (and the element removed) when its
+        value cannot be read as items."""
+        items = el.sequence_items(ds, tag)
+        if items is None:
+            self.remove(ds, tag)
+            self.actions["undecodable-sequence"] += 1
+            return False
+        for item in items:
+            self.walk(item, tag, mode)
+        return True
 
     def apply(self, action: str, t: Target) -> None:
         """Carry out ``action`` (a resolved action name) on the element ``t`` names."""
@@ -114,10 +126,10 @@ class ElementActions:
         ds, tag = t.ds, t.tag
         vr = t.vr or el.decoded(ds, tag).VR
         if vr == "SQ":
-            for item in el.decoded(ds, tag).value:
-                self.walk(item, tag, "dummy")
+            if not self._walk_items(ds, tag, "dummy"):
+                return
         elif vr == "UI":
-            self._uid(t._replace(vr=vr))
+            self._uid(Target(ds, tag, vr, t.rule, t.mode))
             return
         elif vr in BINARY_VRS:
             length = el.value_length(ds, tag)
@@ -132,19 +144,22 @@ class ElementActions:
             if elem.VR in DATE_VRS:
                 self._shift(t)
             return
+        if elem.VR == "PN":
+            # a person name cleaned of identifying text is no name at all: what is left of it
+            # (the part that was not the subject's) is still someone's name
+            elem.value = ""
+            self.actions["clean"] += 1
+            return
         original = strings(elem)
         values = [self.cleaner.clean(v) for v in original]
-        if elem.VR == "PN":
-            values = [v if v.strip("*^ =") else "" for v in values]
-        elif elem.VR in NO_STAR_VRS and values != original:
+        if elem.VR in NO_STAR_VRS and values != original:
             values = [dummy_for(t.tag, elem.VR)]  # a code cannot hold the redaction mark
         elem.value = as_value(values)
         self.actions["clean"] += 1
 
     def _clean_sequence(self, t: Target) -> None:
-        for item in el.decoded(t.ds, t.tag).value:
-            self.walk(item, t.tag, "clean")
-        self.actions["clean"] += 1
+        if self._walk_items(t.ds, t.tag, "clean"):
+            self.actions["clean"] += 1
 
     def _uid(self, t: Target) -> None:
         ds, tag = t.ds, t.tag
