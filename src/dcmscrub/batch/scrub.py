@@ -69,6 +69,8 @@ class ScrubOptions:
     shard: Shard | None = None
     command_args: Mapping[str, object] = field(default_factory=dict)  # recorded in run_start
     debug: bool = False
+    # check every output against its input before release (deid.gate); off only to measure its cost
+    gate: bool = True
 
 
 @dataclass
@@ -193,7 +195,7 @@ def scrub_tree(
     mark = RunMark(None, -1)
     try:
         settings = WorkerSettings(
-            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug
+            out, options.profile, key, options.sink, options.overwrite, tree.tag, options.debug, options.gate
         )
         pseudonymizer = Pseudonymizer(key, options.profile.pseudonyms.namespace)
         audit = open_audit(options.log, pseudonymizer.audit_key, options.audit_signer)

@@ -22,6 +22,7 @@ from pydicom.tag import BaseTag
 
 from dcmscrub.dicomio.flat import Flat as Flat  # the gate's view of encoded elements
 from dcmscrub.dicomio.flat import Flattened as Flattened
+from dcmscrub.dicomio.flat import parses_as_items
 from dcmscrub.outcomes import FileProblem, Reason
 
 Stored = DataElement | RawDataElement
@@ -162,6 +163,8 @@ def sequence_items(ds: Dataset, tag: int) -> list[Dataset] | None:
     if vr not in ("UN", None) or effective_vr(ds, tag) != "SQ":
         return None
     for implicit in (True, False):  # the standard's encoding first, then the file's own
+        if not parses_as_items(elem.value or b"", implicit=implicit):
+            continue  # checked strictly first: pydicom would skip what it cannot read
         raw = RawDataElement(key, "SQ", elem.length, elem.value, elem.value_tell, implicit, True, True, False)
         try:
             out = convert_raw_data_element(raw, encoding=ds._character_set, ds=ds)

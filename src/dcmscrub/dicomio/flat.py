@@ -209,6 +209,18 @@ class _Reader:
         raise FileProblem(Reason.CORRUPT)
 
 
+def parses_as_items(value: bytes, *, implicit: bool) -> bool:
+    """Whether ``value`` (little endian) is exactly a sequence's items, strictly: every item and
+    element header in place and nothing left over. A UN value that is not is never decoded."""
+    if value[:4] != _LE_ITEM:
+        return False
+    reader = _Reader(value, True, frozenset())
+    try:
+        return reader._items(0, len(value), _Level(implicit, (), (), 0)) == len(value)
+    except FileProblem:
+        return False
+
+
 def decode_text(value: bytes, charset: tuple[str, ...]) -> str:
     """Text bytes decoded in ``charset`` (the values of Specific Character Set in force)."""
     if value.isascii():
