@@ -22,6 +22,7 @@ from dcmscrub.standard.uids import is_well_known
 
 _NUMBERS = frozenset({"IS", "DS"})
 _DATES = frozenset({"DA", "DT"})
+_DESCRIBED = frozenset({"LO", "SH", "ST", "LT", "UT", "UC"})
 
 
 # A table from bytes to their normal form: letters upper case, digits and non-ASCII bytes kept,
@@ -207,10 +208,13 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     kinds = _kinds()
     kind_uids: set[str] = set()
     vocabulary: set[bytes] = set()
+    described: list[bytes] = []  # descriptive text: what a folder name may repeat
     for f in flat.elements:
         vr, tag = f.vr, f.path[-1]
         if vr == "CS" or tag in _VOCABULARY_TAGS:
             vocabulary.update(norm(f).split())
+        elif vr in _DESCRIBED and tag not in kinds:
+            described.append(norm(f))
         if vr == "PN":
             _add_name(ids, f.text())
         elif vr in _DATES:
@@ -229,7 +233,21 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
         if ids.tokens[token] in _WEAK_KINDS:
             del ids.tokens[token]
     ids.path_words -= vocabulary
+    _drop_described_path(ids, described)
     return ids
+
+
+def _drop_described_path(ids: Identifiers, described: list[bytes]) -> None:
+    """Folder and file names often repeat a series or study description (``S005_DWI_B1000``): a
+    path token or name that the input's own descriptive text holds is that text, not a name of the
+    path's own (what identifies in it, a name, an ID, a date, is collected from its element)."""
+    text = b" " + b" ".join(BOUNDARY.join(described).split()) + b" "
+    words = set(text.split())
+    for token in [t for t, kind in ids.tokens.items() if kind == "path" and t in words]:
+        del ids.tokens[token]
+    for phrase in [p for p, kind in ids.phrases.items() if kind == "path" and p in text]:
+        del ids.phrases[phrase]
+    ids.path_words -= words
 
 
 def _add_name(ids: Identifiers, text: str) -> None:
