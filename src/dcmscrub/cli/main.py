@@ -11,7 +11,7 @@ import sys
 import traceback
 
 # the command modules register their commands on the app as they are imported
-from dcmscrub.cli import crypt, keygen, log, profiles, scrub  # noqa: F401
+from dcmscrub.cli import crypt, keygen, log, profiles, scrub, verify  # noqa: F401
 from dcmscrub.cli.app import app
 from dcmscrub.cli.console import error, info, stderr_console
 from dcmscrub.errors import DcmscrubError, ExitCode, ProfileError

@@ -283,3 +283,24 @@ def flatten(
             reader.dataset(start, len(part), _Level(implicit, (), (), 0))
             elements += reader.out
     return Flattened(preamble, elements)
+
+
+_SYNTAXES = {
+    "1.2.840.10008.1.2": (True, True, False),
+    "1.2.840.10008.1.2.2": (False, False, False),
+    "1.2.840.10008.1.2.1.99": (False, True, True),
+}
+
+
+def flatten_file(data: bytes, skip: frozenset[str] = NUMBER_VRS) -> Flattened:
+    """Every element of a whole Part 10 file in memory (its pixel data skipped), in the transfer
+    syntax its file meta names (explicit VR little endian unless it says otherwise)."""
+    syntax = ""
+    if len(data) >= 132 and data[128:132] == b"DICM":
+        meta = _Reader(data, True, frozenset())
+        meta.dataset(132, _meta_end(data, 132), _Level(False, (), (), 0))
+        for f in meta.out:
+            if f.path == (0x00020010,):
+                syntax = f.value.decode("latin-1").strip(" \x00")
+    implicit, little, deflated = _SYNTAXES.get(syntax, (False, True, False))
+    return flatten(data, implicit=implicit, little=little, deflated=deflated, skip=skip)
