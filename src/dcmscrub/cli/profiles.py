@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from dcmscrub.cli.app import DebugOpt, JsonOpt, profile_app
-from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console
+from dcmscrub.cli.console import info, print_json, render_table, stderr_console, stdout_console, warn
 from dcmscrub.deid.profile_load import render_profile
-from dcmscrub.errors import ProfileError
-from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile
+from dcmscrub.errors import ConfigError, ProfileError
+from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile, profile_warnings
 
 
 @profile_app.command("list", epilog="Examples:\n\n  dcmscrub profile list\n\n  dcmscrub profile list --json")
@@ -40,13 +40,36 @@ def profile_show(
     sys.stdout.write(render_profile(load_profile(name, option or [])))
 
 
-@profile_app.command("check", epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml")
+@profile_app.command(
+    "check",
+    epilog="Examples:\n\n  dcmscrub profile check site.yaml other.yaml\n\n"
+    "  dcmscrub profile check site.yaml --strict   # exit 78 on any warning",
+)
 def profile_check(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Profile files to validate.")],
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Treat warnings (weakened rows, removed required attributes) as errors."
+        ),
+    ] = False,
     _debug: DebugOpt = False,
 ) -> None:
-    """Validate profiles completely; print every problem as file:line: what is wrong."""
+    """Validate profiles completely; print every problem as file:line: what is wrong.
+
+    Warns about each rule that keeps or weakens an attribute beyond what the profile's options allow
+    (naming the Table E.1-1 row: outputs then do not claim the Basic Profile), and each rule that
+    removes an attribute an IOD requires."""
     problems = check_profiles(paths)
     if problems:
         raise ProfileError(problems)  # every problem of every file, each with its place
-    info(stderr_console(), f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")
+    console = stderr_console()
+    warnings = [w for path in paths for w in profile_warnings(load_profile(path))]
+    for text in warnings:
+        warn(console, text)
+    if strict and warnings:
+        raise ConfigError(
+            f"{len(warnings)} warning{'s' * (len(warnings) != 1)} with --strict",
+            hint="drop or narrow the rules named above, or enable the option that allows them",
+        )
+    info(console, f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")

@@ -68,10 +68,10 @@ class Weakening:
             if self.row
             else (f"{self.name}, outside Table E.1-1 (dcmscrub's own handling)")
         )
-        allowed = f"allows {self.allowed}" + (f" with {', '.join(self.options)}" if self.options else "")
+        under = f"with {', '.join(self.options)}" if self.options else "without an option for it"
         return (
-            f"rule '{self.rule.action}' on {self.rule.selector.text} weakens {where}: the profile's "
-            f"options {allowed}; outputs will not claim the Basic Profile"
+            f"rule '{self.rule.action}' on {self.rule.selector.text} weakens {where} (the table allows "
+            f"{self.allowed} {under}); outputs will not claim the Basic Profile"
             + (" nor those options" if self.options else "")
         )
 
@@ -163,11 +163,14 @@ def codes_that_hold(plan: Plan) -> list[tuple[str, str, str]]:
 # rules that remove what an IOD requires
 
 
+_STORAGE_ARC = "1.2.840.10008.5.1.4.1.1."  # the storage SOP classes: the objects dcmscrub reads
+
+
 def _storage_classes() -> list[tuple[str, str]]:
     return sorted(
         (uid, name)
         for uid, (kind, name) in well_known_uids().items()
-        if kind == "SOP Class" and "Storage" in name
+        if kind == "SOP Class" and uid.startswith(_STORAGE_ARC)
     )
 
 
