@@ -26,7 +26,6 @@ from dcmscrub.batch.outtree import output_relpath
 from dcmscrub.batch.walk import InputFile, iter_inputs, resolve_roots
 from dcmscrub.deid import gate
 from dcmscrub.deid.engine import output_ids
-from dcmscrub.deid.plan import compile_plan
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.flat import flatten, flatten_file
@@ -106,8 +105,7 @@ class _Verifier:
         # the log's digests are keyed as the run keyed them: by the linkage key and the namespace
         self.digest_key = Pseudonymizer(linkage_key, ps.namespace).audit_key
         self.logged = _logged_outputs(log) if log is not None else {}
-        plan = compile_plan(profile)
-        self.exempt: gate.Exempt = lambda path, creator: plan.kept_on_purpose(path[-1], creator)
+        self.exempt = gate.exemptions(profile)
 
     def _digest(self, relpath: str) -> str:
         raw = relpath.encode("utf-8", "surrogateescape")

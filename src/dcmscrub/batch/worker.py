@@ -25,7 +25,7 @@ from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid import gate
 from dcmscrub.deid.engine import deidentify, output_ids
-from dcmscrub.deid.plan import compile_plan
+from dcmscrub.deid.gate import exemptions
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.dicomio.flat import flatten
@@ -77,8 +77,7 @@ class Worker:
             settings.linkage_key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days
         )
         self._made_dirs: set[Path] = set()
-        plan = compile_plan(settings.profile)
-        self._exempt = lambda path, creator: plan.kept_on_purpose(path[-1], creator)
+        self._exempt = exemptions(settings.profile)
 
     def process(self, index: int, item: InputFile) -> FileResult:
         """De-identify one input; every failure becomes a result, never an exception."""

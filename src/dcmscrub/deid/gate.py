@@ -60,10 +60,12 @@ from dcmscrub.deid.identifiers import (
     norm_text,
     shape_dates,
 )
+from dcmscrub.deid.plan import compile_plan
+from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.values import DUMMY_BY_VR
 from dcmscrub.dicomio.elements import Flat, Flattened
 
-__all__ = ["Exempt", "Hit", "Identifiers", "check", "collect", "describe", "tag_text"]
+__all__ = ["Exempt", "Hit", "Identifiers", "check", "collect", "describe", "exemptions", "tag_text"]
 
 Exempt = Callable[[tuple[int, ...], str | None], bool]
 
@@ -94,6 +96,9 @@ class _Texts:
         self.dates: list[tuple[tuple[int, ...], bytes, str]] = []
 
 
+_DUMMIES = {vr: str(value).encode() for vr, value in DUMMY_BY_VR.items()}
+
+
 def _sort(elements: Iterable[Flat], exempt: Exempt) -> _Texts:
     texts = _Texts()
     for f in elements:
@@ -101,7 +106,7 @@ def _sort(elements: Iterable[Flat], exempt: Exempt) -> _Texts:
         if vr in _SKIPPED or _is_mark(path) or exempt(path, f.creator):
             continue
         raw = f.value.rstrip(b" \x00")
-        if not raw or raw.decode("latin-1") == str(DUMMY_BY_VR.get(vr, "\x00")):
+        if not raw or raw == _DUMMIES.get(vr):
             continue
         if vr in _TEXT:
             texts.text.append((path, norm(f), vr))
@@ -250,6 +255,21 @@ def tag_text(tag: int) -> str:
     """``(gggg,eeee) Keyword`` (private and unknown tags without a keyword)."""
     keyword = keyword_for_tag(tag) if not (tag >> 16) & 1 else ""
     return f"({tag >> 16:04X},{tag & 0xFFFF:04X})" + (f" {keyword}" if keyword else "")
+
+
+def exemptions(profile: Profile) -> Exempt:
+    """What ``profile`` keeps on purpose, by element (Plan.kept_on_purpose), remembered per tag."""
+    plan = compile_plan(profile)
+    known: dict[tuple[int, str | None], bool] = {}
+
+    def exempt(path: tuple[int, ...], creator: str | None) -> bool:
+        key = (path[-1], creator)
+        hit = known.get(key)
+        if hit is None:
+            hit = known[key] = plan.kept_on_purpose(path[-1], creator)
+        return hit
+
+    return exempt
 
 
 def describe(path: tuple[int, ...]) -> str:

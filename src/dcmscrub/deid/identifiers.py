@@ -207,47 +207,99 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     ids = Identifiers()
     kinds = _kinds()
     kind_uids: set[str] = set()
-    vocabulary: set[bytes] = set()
-    described: list[bytes] = []  # descriptive text: what a folder name may repeat
+    vocabulary: list[Flat] = []  # codes and device descriptions
+    described: list[Flat] = []  # descriptive text: what a folder name may repeat
     for f in flat.elements:
         vr, tag = f.vr, f.path[-1]
         if vr == "CS" or tag in _VOCABULARY_TAGS:
-            vocabulary.update(norm(f).split())
+            vocabulary.append(f)
         elif vr in _DESCRIBED and tag not in kinds:
-            described.append(norm(f))
-        if vr == "PN":
-            _add_name(ids, f.text())
+            described.append(f)
+        elif vr == "PN":
+            _merge(ids, _contribution("name", f.value, f.charset))
         elif vr in _DATES:
-            _add_dates(ids, f)
+            raw = f.value.strip(b" \x00")
+            if raw:
+                ids.dates_at[f.path] = raw
+                ids.dates.update(_dates(raw))
         elif vr == "UI":
-            values = {v.strip(" \x00") for v in f.value.decode("latin-1").split("\\")} - {""}
-            if _uid_names_a_kind(tag):
-                kind_uids |= values
-            else:
-                ids.uids |= {v for v in values if len(v) >= 3 and not is_well_known(v)}
+            _add_uids(ids, kind_uids, f)
         elif (kind := kinds.get(tag)) is not None and vr not in _NUMBERS:
-            _add_kind(ids, kind, f)
+            _merge(ids, _contribution(kind, f.value, f.charset))
     ids.uids -= kind_uids
     _add_path(ids, relpath)
-    for token in vocabulary & ids.tokens.keys():
+    words = set(_joined(vocabulary).split())
+    for token in words & ids.tokens.keys():
         if ids.tokens[token] in _WEAK_KINDS:
             del ids.tokens[token]
-    ids.path_words -= vocabulary
-    _drop_described_path(ids, described)
+    ids.path_words -= words
+    if (
+        ids.path_words
+        or any(kind == "path" for kind in ids.phrases.values())
+        or "path" in ids.tokens.values()
+    ):
+        _drop_described_path(ids, _joined(described))
     return ids
 
 
-def _drop_described_path(ids: Identifiers, described: list[bytes]) -> None:
+def _joined(elements: list[Flat]) -> bytes:
+    """The normal form of several values at once, separated by BOUNDARY (one translate for all)."""
+    ascii_values = [f.value for f in elements if f.value.isascii()]
+    others = [norm_text(f.text()) for f in elements if not f.value.isascii()]
+    return BOUNDARY.join([b" \x01 ".join(ascii_values).translate(NORM), *others])
+
+
+def _drop_described_path(ids: Identifiers, described: bytes) -> None:
     """Folder and file names often repeat a series or study description (``S005_DWI_B1000``): a
     path token or name that the input's own descriptive text holds is that text, not a name of the
     path's own (what identifies in it, a name, an ID, a date, is collected from its element)."""
-    text = b" " + b" ".join(BOUNDARY.join(described).split()) + b" "
+    text = b" " + b" ".join(described.split()) + b" "
     words = set(text.split())
     for token in [t for t, kind in ids.tokens.items() if kind == "path" and t in words]:
         del ids.tokens[token]
     for phrase in [p for p, kind in ids.phrases.items() if kind == "path" and p in text]:
         del ids.phrases[phrase]
     ids.path_words -= words
+
+
+@functools.lru_cache(maxsize=8192)
+def _contribution(kind: str, value: bytes, charset: tuple[str, ...]) -> Identifiers:
+    """What one value adds (remembered: the files of a series repeat their patient, institution
+    and station; never mutated)."""
+    ids = Identifiers()
+    text = Flat((0,), "", value, charset).text()
+    if kind == "name":
+        _add_name(ids, text)
+    else:
+        _add_kind(ids, kind, text)
+    return ids
+
+
+def _merge(ids: Identifiers, more: Identifiers) -> None:
+    ids.tokens.update(more.tokens)
+    ids.pn_tokens.update(more.pn_tokens)
+    ids.phrases.update(more.phrases)
+    ids.phones.update(more.phones)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dates(raw: bytes) -> frozenset[bytes]:
+    """The calendar dates (YYYYMMDD) a DA or DT value holds (several values, a range)."""
+    out = set()
+    for value in raw.split(b"\\"):
+        for part in value.split(b"-"):  # a range
+            day = part.strip()[:8]
+            if len(day) == 8 and day.isdigit() and _calendar(day):
+                out.add(day)
+    return frozenset(out)
+
+
+def _add_uids(ids: Identifiers, kind_uids: set[str], f: Flat) -> None:
+    values = {v.strip(" \x00") for v in f.value.decode("latin-1").split("\\")} - {""}
+    if _uid_names_a_kind(f.path[-1]):
+        kind_uids |= values
+    else:
+        ids.uids |= {v for v in values if len(v) >= 3 and not is_well_known(v)}
 
 
 def _add_name(ids: Identifiers, text: str) -> None:
@@ -271,24 +323,13 @@ def _add_name(ids: Identifiers, text: str) -> None:
                 ids.phrases[b" " + b" ".join(names[1:] + names[:1]) + b" "] = "name"  # given family
 
 
-def _add_dates(ids: Identifiers, f: Flat) -> None:
-    raw = f.value.strip(b" \x00")
-    if raw:
-        ids.dates_at[f.path] = raw
-    for value in raw.split(b"\\"):
-        for part in value.split(b"-"):  # a range
-            day = part.strip()[:8]
-            if len(day) == 8 and day.isdigit() and _calendar(day):
-                ids.dates.add(day)
-
-
 def _calendar(day: bytes) -> bool:
     y, m, d = int(day[:4]), int(day[4:6]), int(day[6:8])
     return 1 <= m <= 12 and 1 <= d <= 31 and y >= 1
 
 
-def _add_kind(ids: Identifiers, kind: str, f: Flat) -> None:
-    for value in f.text().split("\\"):
+def _add_kind(ids: Identifiers, kind: str, text: str) -> None:
+    for value in text.split("\\"):
         norm = norm_text(value)
         if kind == "phone":
             digits = b"".join(DIGITS.findall(norm))

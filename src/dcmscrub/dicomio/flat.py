@@ -32,6 +32,7 @@ TEXT_VRS = frozenset(
 _PIXELS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
 _CHARSET = 0x00080005
 _MAX_DEPTH = 64
+_SPECIAL = frozenset({"SQ", "UN"})  # values that may hold items
 _LE_ITEM = b"\xfe\xff\x00\xe0"  # (FFFE,E000) in little endian: a UN value holding items
 
 
@@ -70,6 +71,18 @@ class Flattened(NamedTuple):
 
 # binary numbers: no identifier is read from them (a number cannot be told from a measurement)
 NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "AT", "SV", "UV", "OD", "OF", "OL", "OV"})
+# what an input's identifiers are never read from: numbers and bytes
+NOT_TEXT_VRS = NUMBER_VRS | {"OB", "OW", "UN"}
+
+
+_STRUCTS = {
+    e: (
+        struct.Struct(e + "HH").unpack_from,
+        struct.Struct(e + "H").unpack_from,
+        struct.Struct(e + "L").unpack_from,
+    )
+    for e in "<>"
+}
 
 
 class _Level(NamedTuple):
@@ -88,43 +101,45 @@ class _Reader:
         self.e = "<" if little else ">"
         self.skip = skip
         self.out: list[Flat] = []
-        self._tag = struct.Struct(self.e + "HH").unpack_from
-        self._u16 = struct.Struct(self.e + "H").unpack_from
-        self._u32 = struct.Struct(self.e + "L").unpack_from
-
-    def _head(self, pos: int, end: int, implicit: bool) -> tuple[int, str, int, int]:
-        """(tag, VR, length, where the value starts) of the element at ``pos``."""
-        data = self.data
-        group, elem = self._tag(data, pos)
-        tag = group << 16 | elem
-        vr_bytes = data[pos + 4 : pos + 6]
-        if not implicit and 0x41 <= vr_bytes[0] <= 0x5A and 0x41 <= vr_bytes[1] <= 0x5A:
-            vr = vr_bytes.decode("ascii")
-            if vr not in _LONG:
-                return tag, vr, self._u16(data, pos + 6)[0], pos + 8
-            if pos + 12 > end:
-                raise FileProblem(Reason.CORRUPT)
-            return tag, vr, self._u32(data, pos + 8)[0], pos + 12
-        vr = ("UL" if elem == 0 else "UN") if group & 1 else (dictionary_vr(tag) or "UN")
-        return tag, vr, self._u32(data, pos + 4)[0], pos + 8
+        self._tag, self._u16, self._u32 = _STRUCTS[self.e]
 
     def dataset(self, pos: int, end: int, level: _Level) -> int:
         """Read elements from ``pos`` until ``end`` or an item delimiter; return where it stopped."""
         if level.depth > _MAX_DEPTH:
             raise FileProblem(Reason.CORRUPT)
         creators: dict[int, str] = {}
+        data, skip, append = self.data, self.skip, self.out.append
+        unpack_tag, u16, u32 = self._tag, self._u16, self._u32
+        implicit, path = level.implicit, level.path
         while pos + 8 <= end:
-            tag, vr, length, at = self._head(pos, end, level.implicit)
+            group, elem = unpack_tag(data, pos)
+            tag = group << 16 | elem
             if tag == _ITEM_END:
                 return pos + 8
+            b0, b1 = data[pos + 4], data[pos + 5]
+            if not implicit and 0x41 <= b0 <= 0x5A and 0x41 <= b1 <= 0x5A:
+                vr = data[pos + 4 : pos + 6].decode("ascii")
+                if vr in _LONG:
+                    if pos + 12 > end:
+                        raise FileProblem(Reason.CORRUPT)
+                    length, at = u32(data, pos + 8)[0], pos + 12
+                else:
+                    length, at = u16(data, pos + 6)[0], pos + 8
+            else:
+                vr = ("UL" if elem == 0 else "UN") if group & 1 else (dictionary_vr(tag) or "UN")
+                length, at = u32(data, pos + 4)[0], pos + 8
             if length == _UNDEFINED:
                 pos = self._undefined(tag, vr, at, end, level)
                 continue
             pos = at + length
             if pos > end:
                 raise FileProblem(Reason.CORRUPT)
-            if tag not in _PIXELS:
-                level = self._value(tag, vr, self.data[at:pos], at, level, creators)
+            if tag in _PIXELS:
+                continue
+            if group & 1 or vr in _SPECIAL or tag == _CHARSET:
+                level = self._value(tag, vr, data[at:pos], at, level, creators)
+            elif vr not in skip:
+                append(Flat((*path, tag), vr, data[at:pos], level.charset))
         return pos
 
     def _value(
