@@ -27,7 +27,7 @@ from dcmscrub.batch.sink import PlainSink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.batch.worker import FileResult, Worker, WorkerSettings
 from dcmscrub.deid import actions, identifiers
-from dcmscrub.deid.gate import check, collect
+from dcmscrub.deid.gate import check, collect, may_hold
 from dcmscrub.dicomio import write as dicomio_write
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.profiles import list_builtin_profiles, load_profile
@@ -188,6 +188,27 @@ def test_identifiers_are_found_in_their_spellings(vr: str, value: bytes, kind: s
     ids = collect(INPUT, "in.dcm")
     hits = check(ids, _flat(((0x00081030,), vr, value)), "P/1/2/3.dcm", _never)
     assert [h.kind for h in hits] == [kind]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b"seen by Li Wei",
+        b"MRN H-0042 ok",
+        b"born 31.01.1980",
+        b"born Jan  31, 1980",
+        b"at 20240115101112",
+        b"\x10\x00WEI",
+    ],
+)
+def test_the_quick_look_never_misses_what_check_finds(value: bytes) -> None:
+    """may_hold() lets the worker skip reading the output element by element: it must say True
+    whenever check() would find something (here with element-header bytes around the value)."""
+    ids = collect(INPUT, "DOE_JANE/in.dcm")
+    encoded = b"\x08\x00\x30\x10LO" + len(value).to_bytes(2, "little") + value
+    assert check(ids, _flat(((0x00081030,), "LO", value)), "P/1/2/3.dcm", _never)
+    assert may_hold(ids, encoded)
+    assert not may_hold(collect(_flat(((0x00100010,), "PN", b"SMITH^JOHN")), "x"), encoded + b"CT HEAD")
 
 
 @pytest.mark.parametrize(

@@ -138,14 +138,18 @@ class Worker:
         """Release nothing that still holds an identifier of its input: the plaintext on its way
         into the sink is read back and checked (deid.gate); a hit quarantines the file and names
         the attribute paths, never the values."""
-        written = flatten(
-            encoded.head,
-            encoded.tail,
-            implicit=encoded.implicit_vr,
-            little=encoded.little_endian,
-            deflated=encoded.deflated,
-        )
-        hits = gate.check(identifiers, written, relpath, self._exempt)
+        preamble, rest = encoded.head[:128], encoded.head[128:] + encoded.tail
+        if not encoded.deflated and not gate.may_hold(identifiers, rest):
+            hits = gate.check_path(identifiers, preamble, relpath)  # nothing to look for element by element
+        else:
+            written = flatten(
+                encoded.head,
+                encoded.tail,
+                implicit=encoded.implicit_vr,
+                little=encoded.little_endian,
+                deflated=encoded.deflated,
+            )
+            hits = gate.check(identifiers, written, relpath, self._exempt)
         if hits:
             raise FileProblem(Reason.RESIDUAL_IDENTIFIER, tuple(h.where for h in hits))
 

@@ -32,6 +32,9 @@ TEXT_VRS = frozenset(
 _PIXELS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
 _CHARSET = 0x00080005
 _MAX_DEPTH = 64
+# every two capital letters a VR may be written as, to its text (an unknown VR is read as such too:
+# its length is short, as pydicom reads it)
+_VR_OF = {bytes((a, b)): chr(a) + chr(b) for a in range(0x41, 0x5B) for b in range(0x41, 0x5B)}
 _SPECIAL = frozenset({"SQ", "UN"})  # values that may hold items
 _LE_ITEM = b"\xfe\xff\x00\xe0"  # (FFFE,E000) in little endian: a UN value holding items
 
@@ -71,8 +74,9 @@ class Flattened(NamedTuple):
 
 # binary numbers: no identifier is read from them (a number cannot be told from a measurement)
 NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "AT", "SV", "UV", "OD", "OF", "OL", "OV"})
-# what an input's identifiers are never read from: numbers and bytes
-NOT_TEXT_VRS = NUMBER_VRS | {"OB", "OW", "UN"}
+# what an input's identifiers are never read from: numbers, bytes, times and ages (UN is listed
+# still: a private element's value of unknown VR may be its creator's)
+NOT_TEXT_VRS = NUMBER_VRS | {"OB", "OW", "IS", "DS", "TM", "AS"}
 
 
 _STRUCTS = {
@@ -111,14 +115,14 @@ class _Reader:
         data, skip, append = self.data, self.skip, self.out.append
         unpack_tag, u16, u32 = self._tag, self._u16, self._u32
         implicit, path = level.implicit, level.path
+        vrs = _VR_OF
         while pos + 8 <= end:
             group, elem = unpack_tag(data, pos)
             tag = group << 16 | elem
             if tag == _ITEM_END:
                 return pos + 8
-            b0, b1 = data[pos + 4], data[pos + 5]
-            if not implicit and 0x41 <= b0 <= 0x5A and 0x41 <= b1 <= 0x5A:
-                vr = data[pos + 4 : pos + 6].decode("ascii")
+            vr = None if implicit else vrs.get(data[pos + 4 : pos + 6])
+            if vr is not None:
                 if vr in _LONG:
                     if pos + 12 > end:
                         raise FileProblem(Reason.CORRUPT)
