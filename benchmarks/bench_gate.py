@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             make_corpus(corpus, shapes)
         report: dict[str, object] = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": f"{platform.machine()}, {platform.processor() or platform.system()}, Python {platform.python_version()}",
+            "machine": f"{platform.machine()}, {platform.processor() or platform.system()}, "
+            f"Python {platform.python_version()}",
             "rounds": a.rounds,
         }
         for shape in shapes:
