@@ -68,3 +68,22 @@ def test_a_planted_identifier_in_an_encrypted_release_is_found(
     assert "DOE^JANE" not in stdout and "FAKEACC0001" not in stdout and "19650312" not in stdout
     assert "dcmscrub: error:" in err
     assert not list(tmp_path.rglob("*.dcm"))
+
+
+def test_stderr_names_the_attribute_path_never_the_value() -> None:
+    import io
+
+    from rich.console import Console
+
+    from dcmscrub.batch.worker import FileResult
+    from dcmscrub.cli.console import RunProgress
+    from dcmscrub.outcomes import Outcome, Reason
+
+    buffer = io.StringIO()
+    bar = RunProgress(Console(file=buffer, width=300), enabled=False, verbose=True)
+    result = FileResult(0, "in\nbox/a.dcm", Outcome.QUARANTINED, Reason.RESIDUAL_IDENTIFIER)
+    result.where = ("(0010,0010) PatientName",)
+    bar.advance(result)
+    line = buffer.getvalue()
+    assert line.count("\n") == 1 and "in\\x0abox/a.dcm" in line
+    assert line.rstrip().endswith("at (0010,0010) PatientName")
