@@ -37,6 +37,7 @@ test: lint types unit
 
 profiles: $(VENV)/.installed
 	$(PY) tools/gen_annex_e.py
+	$(PY) tools/gen_well_known_uids.py
 
 # the vocabulary clean keeps (src/dcmscrub/standard/data/vocabulary.txt), regenerated from its
 # sources in a separate venv with the pinned tools extra; needs Debian's wamerican word list

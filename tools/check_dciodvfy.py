@@ -182,13 +182,20 @@ def survey(corpus: str, root: Path, jobs: int = 1) -> list[Case]:
 
 def scrub_files(files: list[Path], out: Path, profile: str, jobs: int, key: bytes) -> list[Any]:
     """De-identify ``files`` (no two with one SOP Instance UID) into ``out`` (plain files, no audit
-    log) under the built-in ``profile``; return their ``FileResult``s in the order of ``files``."""
+    log) under the built-in ``profile``; return their ``FileResult``s in the order of ``files``.
+
+    Pixel data is let through (``burned_in: allow``): this checks what the header becomes, and a
+    release would hold back ultrasound, screen captures and files with burned-in text, whose
+    headers must be valid all the same (their outputs then say PatientIdentityRemoved NO)."""
+    import dataclasses
+
     from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
     from dcmscrub.batch.sink import PlainSink
     from dcmscrub.profiles import load_profile
 
     results: list[Any] = [None] * len(files)
-    options = ScrubOptions(load_profile(profile), PlainSink(), linkage_key=key, jobs=jobs)
+    checked = dataclasses.replace(load_profile(profile), burned_in="allow")
+    options = ScrubOptions(checked, PlainSink(), linkage_key=key, jobs=jobs)
     scrub_tree(files, out, options, on_result=lambda r: results.__setitem__(r.index, r))
     return results
 

@@ -36,7 +36,9 @@ class ExitCode(IntEnum):
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "every input handled (de-identified, or skipped by policy); an empty input is 0",
-    ExitCode.VERIFY_FAILED: "verification found a problem (log verify): the command worked, the answer is no",
+    ExitCode.VERIFY_FAILED: (
+        "verification found a problem (log verify, verify): the command worked, the answer is no"
+    ),
     ExitCode.USAGE: "usage: bad flags or arguments",
     ExitCode.PARTIAL: "partial: the run finished but at least one file failed or was quarantined",
     ExitCode.DATA: "bad data in a single-file command (decrypt of a damaged or foreign file)",

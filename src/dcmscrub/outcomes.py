@@ -42,6 +42,8 @@ class Reason(StrEnum):
     DUPLICATE_SOP_INSTANCE = "duplicate_sop_instance"
     # quarantined: read, but not released
     BURNED_IN_ANNOTATION = "burned_in_annotation"
+    PIXELS_NOT_CLEARED = "pixels_not_cleared"
+    RESIDUAL_IDENTIFIER = "residual_identifier"
     # failed
     UNREADABLE = "unreadable"
     TRUNCATED = "truncated"
@@ -83,7 +85,7 @@ _SKIPS = frozenset(
         Reason.DUPLICATE_SOP_INSTANCE,
     }
 )
-_QUARANTINES = frozenset({Reason.BURNED_IN_ANNOTATION})
+_QUARANTINES = frozenset({Reason.BURNED_IN_ANNOTATION, Reason.PIXELS_NOT_CLEARED, Reason.RESIDUAL_IDENTIFIER})
 
 _TEXT: dict[Reason, str] = {
     Reason.EMPTY: "empty file",
@@ -94,6 +96,11 @@ _TEXT: dict[Reason, str] = {
     Reason.LOOP: "folder loop",
     Reason.DUPLICATE_SOP_INSTANCE: "another input has the same SOP Instance UID (the first one was written)",
     Reason.BURNED_IN_ANNOTATION: "burned-in annotation (quarantined: no output)",
+    Reason.PIXELS_NOT_CLEARED: (
+        "pixel data of a kind that shows identifying text (ultrasound, screen capture, ...) "
+        "that no pixel rule has cleared (quarantined: no output)"
+    ),
+    Reason.RESIDUAL_IDENTIFIER: "an identifier of the input is still in the output (quarantined: no output)",
     Reason.UNREADABLE: "unreadable",
     Reason.TRUNCATED: "truncated",
     Reason.CORRUPT: "damaged or not parseable",
@@ -113,11 +120,13 @@ _TEXT: dict[Reason, str] = {
 class FileProblem(Exception):
     """Why one input cannot be handled, raised by any stage and turned into that file's outcome
     by the worker (never a :class:`~dcmscrub.errors.DcmscrubError`: one bad file never stops a
-    batch). ``reason`` is a fixed code, never a value from the file."""
+    batch). ``reason`` is a fixed code, never a value from the file; ``where`` names places in the
+    file (attribute paths such as ``(0010,0010) PatientName``), never values."""
 
-    def __init__(self, reason: Reason) -> None:
+    def __init__(self, reason: Reason, where: tuple[str, ...] = ()) -> None:
         super().__init__(reason.value)
         self.reason = reason
+        self.where = where
 
 
 def os_error_reason(exc: OSError) -> Reason:

@@ -83,7 +83,13 @@ def test_sample_data_outcomes_match_the_manifest(tmp_path: Path) -> None:
     assert summary.counts["skipped"] == skipped
     assert summary.counts["failed"] == 0
     assert summary.exit_code == 3  # the burned-in file is quarantined: partial
-    assert {r.reason for r in summary.problems} == {"burned_in_annotation", "not_dicom", "dicomdir", "empty"}
+    assert {r.reason for r in summary.problems} == {
+        "burned_in_annotation",
+        "pixels_not_cleared",
+        "not_dicom",
+        "dicomdir",
+        "empty",
+    }
     assert len(dcm_files(out)) == expected("deidentify")
 
 
@@ -247,20 +253,20 @@ def test_union_of_shards_equals_a_full_run(tmp_path: Path, sample_copy: Path) ->
 
 
 def test_a_failed_write_leaves_no_output_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = dicomio_write.write_file
+    original = dicomio_write.write_encoded
 
-    def half_then_fail(out, header, src):  # type: ignore[no-untyped-def]
+    def half_then_fail(out, encoded, header, src):  # type: ignore[no-untyped-def]
         out.write(b"\x00" * 200)
         raise RuntimeError("disk went away")
 
-    monkeypatch.setattr("dcmscrub.batch.worker.write_file", half_then_fail)
+    monkeypatch.setattr("dcmscrub.batch.worker.write_encoded", half_then_fail)
     out = tmp_path / "out"
     summary = scrub([SAMPLE], out)
     assert summary.counts["failed"] == expected("deidentify")
     assert {r.reason for r in summary.problems if r.outcome == "failed"} == {"internal"}
     leftovers = [p for p in out.rglob("*") if p.is_file() and ".dcmscrub" not in p.parts]
     assert leftovers == []
-    monkeypatch.setattr("dcmscrub.batch.worker.write_file", original)
+    monkeypatch.setattr("dcmscrub.batch.worker.write_encoded", original)
 
 
 def test_broken_files_are_reported_and_the_run_goes_on(tmp_path: Path, sample_copy: Path) -> None:

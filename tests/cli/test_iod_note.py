@@ -11,7 +11,7 @@ from pydicom.uid import ExplicitVRLittleEndian
 
 from dcmscrub import cli
 
-US_RETIRED = "1.2.840.10008.5.1.4.1.1.6"  # Ultrasound Image Storage (Retired)
+NM_RETIRED = "1.2.840.10008.5.1.4.1.1.5"  # Nuclear Medicine Image Storage (Retired)
 CT = "1.2.840.10008.5.1.4.1.1.2"
 
 
@@ -42,7 +42,7 @@ def scrub(capsys: pytest.CaptureFixture[str], inbox: Path, out: Path) -> tuple[d
 
 def test_unknown_iods_are_counted_and_said_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for n in range(3):
-        write(tmp_path / "in" / f"us{n}.dcm", US_RETIRED, n)
+        write(tmp_path / "in" / f"nm{n}.dcm", NM_RETIRED, n)
     write(tmp_path / "in" / "ct.dcm", CT, 9)
     summary, err = scrub(capsys, tmp_path / "in", tmp_path / "out")
     assert summary["notes"] == {"iod_unknown": 3}

@@ -129,20 +129,20 @@ def test_dry_run_counts_what_a_run_does_and_writes_nothing_but_one_record(
         linkage_file,
     ]
     dry = dcmscrub(*args, "--dry-run", "-v")
-    assert dry.returncode == 3, dry.stderr  # as the run would: one file would be quarantined
+    assert dry.returncode == 3, dry.stderr  # as the run would: two files would be quarantined
     assert not out.exists()  # no folder, no lock, no temporary file
     summary = json.loads(dry.stdout)
     assert summary["dry_run"] is True
-    assert "dry run, nothing written: would be 10 written, 1 quarantined" in dry.stderr
+    assert "dry run, nothing written: would be 9 written, 2 quarantined" in dry.stderr
     assert "quarantined: NOBODY_ALEX_FAKE-MRN-0003/PT000000/ST000000/SE000000/IM000000" in dry.stderr
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["event"] for r in records] == ["dry_run"]
-    assert records[0]["counts"] == {"written": 10, "quarantined": 1, "skipped": 5, "total": 16}
+    assert records[0]["counts"] == {"written": 9, "quarantined": 2, "skipped": 5, "total": 16}
     assert dcmscrub("log", "verify", log).returncode == 0
     real = dcmscrub(*args)
     assert json.loads(real.stdout)["counts"] == summary["counts"]  # the dry run told the truth
     again = json.loads(dcmscrub(*args, "--dry-run").stdout)
-    assert again["counts"]["exists"] == 10 and again["counts"]["written"] == 0
+    assert again["counts"]["exists"] == 9 and again["counts"]["written"] == 0
 
 
 def test_dry_run_does_not_take_the_output_lock(tmp_path: Path) -> None:

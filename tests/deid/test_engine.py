@@ -16,6 +16,7 @@ from pydicom.uid import ExplicitVRLittleEndian
 from conftest import KEY, OTHER_KEY
 from dcmscrub.deid.dates import shift_date, shift_datetime
 from dcmscrub.deid.engine import deidentify, output_ids
+from dcmscrub.deid.marks import PIXELS_NOT_CLEARED
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.profiles import load_profile
@@ -443,10 +444,16 @@ def test_burned_in_annotation_is_quarantined_unchanged(basic: Profile, pseudo: P
     assert ds == before
 
 
-def test_burned_in_allow(tmp_path: Path) -> None:
+def test_burned_in_allow_releases_but_claims_nothing_untrue(tmp_path: Path) -> None:
     prof = custom(tmp_path, "  - {select: Modality, action: keep}\n", "burned_in: allow\n")
-    ds = run(make(BurnedInAnnotation="YES"), prof)
-    assert ds.PatientIdentityRemoved == "YES"
+    ds = run(make(BurnedInAnnotation="Y"), prof)
+    # released, but the marks say the pixels were not cleared (PS3.3 C.7.1.1: "Attributes and Pixel Data")
+    assert ds.PatientIdentityRemoved == "NO"
+    assert PIXELS_NOT_CLEARED in ds.DeidentificationMethod
+    assert ds.BurnedInAnnotation == "YES"
+    clean = run(make(BurnedInAnnotation="NO"), prof)
+    assert clean.PatientIdentityRemoved == "YES"
+    assert PIXELS_NOT_CLEARED not in clean.DeidentificationMethod
 
 
 # -- determinism, reports ------------------------------------------------------------------

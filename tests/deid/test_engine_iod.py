@@ -31,7 +31,7 @@ ECG = "1.2.840.10008.5.1.4.1.1.9.1.1"
 RT_PLAN = "1.2.840.10008.5.1.4.1.1.481.5"
 BASIC_TEXT_SR = "1.2.840.10008.5.1.4.1.1.88.11"
 COLOR_PALETTE = "1.2.840.10008.5.1.4.39.1"
-US_RETIRED = "1.2.840.10008.5.1.4.1.1.6"  # Ultrasound Image Storage (Retired): not in the table
+NM_RETIRED = "1.2.840.10008.5.1.4.1.1.5"  # Nuclear Medicine Image Storage (Retired): not in the table
 
 
 def make(sop_class: str, **attrs: object) -> Dataset:
@@ -187,7 +187,7 @@ def test_an_invalid_required_date_becomes_the_dummy() -> None:
 
 
 def test_an_unknown_iod_gets_the_first_action_and_a_note() -> None:
-    ds = make(US_RETIRED, OperatorsName="SMITH^J", ContentDate="20240115")
+    ds = make(NM_RETIRED, OperatorsName="SMITH^J", ContentDate="20240115")
     report = run(ds)
     assert "OperatorsName" not in ds and ds.ContentDate == ""  # X/Z/D -> X, Z/D -> Z
     assert report.notes == {Note.IOD_UNKNOWN}

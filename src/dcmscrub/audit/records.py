@@ -41,10 +41,13 @@ class FileRecord:
     bytes_in: int = 0
     bytes_out: int = 0
     ms: int = 0
+    # where a residual identifier was found (attribute paths, never values); only with
+    # error_code residual_identifier, and only then written
+    residual: tuple[str, ...] = ()
 
     def to_fields(self) -> dict[str, object]:
         """The record's fields as the log stores them."""
-        return {
+        fields: dict[str, object] = {
             "input": self.input,
             "output": self.output,
             "output_sha256": self.output_sha256,
@@ -54,14 +57,18 @@ class FileRecord:
             "bytes_out": self.bytes_out,
             "ms": self.ms,
         }
+        if self.residual:
+            fields["residual"] = list(self.residual)
+        return fields
 
     @classmethod
     def from_fields(cls, fields: object) -> FileRecord | None:
         """The record these fields describe, or None when they are not a valid file record (a
         record from an older version may carry ``input_hmac``, which meant nothing)."""
-        if not isinstance(fields, Mapping) or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | {
-            "input_hmac"
-        }:
+        if not isinstance(fields, Mapping) or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | _OPTIONAL:
+            return None
+        residual = fields.get("residual", [])
+        if not isinstance(residual, list) or not all(isinstance(r, str) for r in residual):
             return None
         try:
             outcome = Outcome(fields["outcome"])
@@ -74,10 +81,20 @@ class FileRecord:
             return None
         if any(type(n) is not int for n in numbers):
             return None
-        return cls(fields["input"], outcome, reason, fields["output"], fields["output_sha256"], *numbers)
+        return cls(
+            fields["input"],
+            outcome,
+            reason,
+            fields["output"],
+            fields["output_sha256"],
+            *numbers,
+            tuple(residual),
+        )
 
 
 FILE_FIELDS = frozenset(FileRecord("", Outcome.WRITTEN).to_fields())
+# optional fields: input_hmac (an older version's, meaningless), residual (the gate's findings)
+_OPTIONAL = frozenset({"input_hmac", "residual"})
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def file_record(audit: AuditLog, result: FileResult) -> FileRecord:
         bytes_in=result.bytes_in,
         bytes_out=result.bytes_out,
         ms=result.ms,
+        residual=result.where,
     )
 
 

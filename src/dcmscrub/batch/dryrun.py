@@ -54,7 +54,7 @@ def dry_run_tree(
     )
     settings = WorkerSettings(
         out, options.profile, key, options.sink, options.overwrite, "dry", options.debug,
-        media=options.dicomdir, dry_run=True,
+        options.max_header, media=options.dicomdir, dry_run=True, gate=options.gate,
     )  # fmt: skip
     items = select_shard(iter_inputs(roots), options.shard, pseudonymizer)
     if on_start is not None:

@@ -79,6 +79,8 @@ class ScrubOptions:
     dicomdir: bool = False  # plain outputs only: 8-character file IDs and a DICOMDIR (PS3.10)
     escrow: EscrowOptions | None = None  # a re-identification table for the escrow recipients only
     review: Path | None = None  # write what clean removed there, encrypted (batch/review.py)
+    # check every output against its input before release (deid.gate); off only to measure its cost
+    gate: bool = True
 
 
 @contextlib.contextmanager
@@ -151,6 +153,7 @@ def scrub_tree(
             media=options.dicomdir,
             escrow=bool(options.escrow),
             review=review.enabled,
+            gate=options.gate,
         )
         summary.run_id = new_run_id(lambda: dt.datetime.now(dt.UTC), os.urandom)
         mark = _start(audit, summary.run_id, options, key=key, roots=roots, out=out, root_id=tree.root_id)

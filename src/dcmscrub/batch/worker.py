@@ -22,15 +22,18 @@ from dcmscrub.atomic import write_temp
 from dcmscrub.batch.outtree import media_relpath, output_relpath
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
+from dcmscrub.deid import gate
 from dcmscrub.deid.engine import deidentify, output_ids
+from dcmscrub.deid.gate import exemptions
 from dcmscrub.deid.mapping import FileMapping, file_mapping
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.deid.review import Removed
+from dcmscrub.dicomio.flat import flatten
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
-from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
+from dcmscrub.dicomio.read import Header, header_bytes, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
-from dcmscrub.dicomio.write import write_file
+from dcmscrub.dicomio.write import Encoded, encode_output, write_encoded
 from dcmscrub.outcomes import FileProblem, Note, Outcome, Reason, os_error_reason
 
 
@@ -56,6 +59,7 @@ class FileResult:
     notes: frozenset[Note] = frozenset()  # what the run says once about its outputs (Note.text)
     mapping: FileMapping | None = None  # originals and pseudonyms, for the run's escrow (if any)
     removed: Removed | None = None  # what clean removed (scrub --review only; merged, then dropped)
+    where: tuple[str, ...] = ()  # attribute paths of a residual identifier (never values)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class WorkerSettings:
     dry_run: bool = False  # everything but the writing: the output is encoded into nothing
     escrow: bool = False  # compute each output's FileMapping for the run's escrow
     review: bool = False  # send back what clean removed (scrub --review)
+    gate: bool = True  # check every output against its input before release (deid.gate)
 
 
 class Worker:
@@ -86,6 +91,7 @@ class Worker:
             settings.linkage_key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days
         )
         self._made_dirs: set[Path] = set()
+        self._exempt = exemptions(settings.profile)
 
     def process(self, index: int, item: InputFile) -> FileResult:
         """De-identify one input; every failure becomes a result, never an exception."""
@@ -94,7 +100,7 @@ class Worker:
         try:
             self._process(item, result)
         except FileProblem as exc:
-            result.outcome, result.reason = exc.reason.outcome, exc.reason
+            result.outcome, result.reason, result.where = exc.reason.outcome, exc.reason, exc.where
         except OSError as exc:
             result.outcome, result.reason = Outcome.FAILED, os_error_reason(exc)
         except Exception:
@@ -127,22 +133,57 @@ class Worker:
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return
+            identifiers = None
+            if self.s.gate:
+                head, tail = header_bytes(fh, header, item.size)
+                read = flatten(
+                    head,
+                    tail,
+                    implicit=header.implicit_vr,
+                    little=header.little_endian,
+                    deflated=header.deflated,
+                )
+                identifiers = gate.collect(read, item.relpath)
             report = deidentify(header.ds, self.s.profile, self.pseudonymizer)
             if report.quarantine:
                 raise FileProblem(report.quarantine)
             if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != ids:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
+            encoded = encode_output(header)
+            if identifiers is not None:
+                self._gate(identifiers, encoded, relpath)
             if self.s.dry_run:
                 counting = _HashingWriter(None)
-                write_file(cast(BinaryIO, counting), header, fh)  # finds what writing would find
+                write_encoded(cast(BinaryIO, counting), encoded, header, fh)  # finds what writing would find
                 result.bytes_out = counting.count
             else:
-                self._write(final, header, fh, result)
+                self._write(final, encoded, header, fh, result)
             result.outcome, result.output = Outcome.WRITTEN, relpath
             result.notes = report.notes
             result.removed = report.removed if self.s.review and report.removed else None
 
-    def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
+    def _gate(self, identifiers: gate.Identifiers, encoded: Encoded, relpath: str) -> None:
+        """Release nothing that still holds an identifier of its input: the plaintext on its way
+        into the sink is read back and checked (deid.gate); a hit quarantines the file and names
+        the attribute paths, never the values."""
+        preamble, rest = encoded.head[:128], encoded.head[128:] + encoded.tail
+        if not encoded.deflated and not gate.may_hold(identifiers, rest):
+            hits = gate.check_path(identifiers, preamble, relpath)  # nothing to look for element by element
+        else:
+            written = flatten(
+                encoded.head,
+                encoded.tail,
+                implicit=encoded.implicit_vr,
+                little=encoded.little_endian,
+                deflated=encoded.deflated,
+            )
+            hits = gate.check(identifiers, written, relpath, self._exempt)
+        if hits:
+            raise FileProblem(Reason.RESIDUAL_IDENTIFIER, tuple(h.where for h in hits))
+
+    def _write(
+        self, final: Path, encoded: Encoded, header: Header, src: BinaryIO, result: FileResult
+    ) -> None:
         folder = final.parent
         if folder not in self._made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
@@ -153,7 +194,7 @@ class Worker:
         with write_temp(final, tag=self.s.temp_tag, sync=False) as (raw, tmp):
             hashing = _HashingWriter(raw)
             with self.s.sink.open(cast(BinaryIO, hashing)) as stream:
-                write_file(stream, header, src)
+                write_encoded(stream, encoded, header, src)
         result.output_sha256 = hashing.hexdigest()
         result.bytes_out = hashing.count
         result.temp = str(tmp)

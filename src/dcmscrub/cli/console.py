@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,27 @@ if TYPE_CHECKING:  # rich.progress and rich.table are imported when used: a cron
     from rich.table import Table
 
 
+def escaped(text: str) -> str:
+    """``text`` with every character that could move the cursor, end a line, change colours or
+    reorder what follows (control and format characters, line and paragraph separators, bytes a
+    file name held that are not UTF-8) written as an escape (``\\x0a``, ``\\u202e``): a file
+    name can never forge a line on stderr."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch.isprintable() and unicodedata.category(ch)[0] != "C":
+            out.append(ch)
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")  # a byte of the name that is not UTF-8 (surrogateescape)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
 def stderr_console(*, quiet: bool = False) -> Console:
     """The console for people (stderr); ``quiet`` silences everything but errors."""
     return Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
@@ -38,19 +60,19 @@ def stderr_console(*, quiet: bool = False) -> Console:
 def error(console: Console, message: str, hint: str | None = None) -> None:
     """``dcmscrub: error: ...`` and an optional ``dcmscrub: hint: ...`` (never quiet)."""
     out = Console(stderr=True, highlight=False, soft_wrap=True, file=console.file)
-    out.print(Text("dcmscrub: error: ", style="bold red") + Text(message))
+    out.print(Text("dcmscrub: error: ", style="bold red") + Text(escaped(message)))
     if hint:
-        out.print(Text("dcmscrub: hint: ", style="yellow") + Text(hint))
+        out.print(Text("dcmscrub: hint: ", style="yellow") + Text(escaped(hint)))
 
 
 def warn(console: Console, message: str) -> None:
     """``dcmscrub: warning: ...``."""
-    console.print(Text("dcmscrub: warning: ", style="yellow") + Text(message))
+    console.print(Text("dcmscrub: warning: ", style="yellow") + Text(escaped(message)))
 
 
 def info(console: Console, message: str) -> None:
     """``dcmscrub: ...`` for a line of information."""
-    console.print(Text("dcmscrub: ") + Text(message))
+    console.print(Text("dcmscrub: ") + Text(escaped(message)))
 
 
 _PRINTED: list[bool] = []  # whether this command printed its JSON object already
@@ -136,7 +158,9 @@ class RunProgress:
             self.failures += 1
         if result.outcome not in (Outcome.WRITTEN, Outcome.EXISTS) and (self.enabled or self.verbose):
             reason = result.reason.text if result.reason is not None else ""
-            line = Text(f"dcmscrub: {result.outcome}: ") + Text(result.name) + Text(f": {reason}")
+            line = Text(f"dcmscrub: {result.outcome}: ") + Text(escaped(result.name)) + Text(f": {reason}")
+            if result.where:  # where an identifier was found: attribute paths, never values
+                line += Text(" at " + "; ".join(result.where))
             self.console.print(line)
             if result.debug:
                 self.console.print(escape(result.debug))

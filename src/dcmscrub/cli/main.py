@@ -18,7 +18,18 @@ import typer
 from typer import _click as click
 
 # the command modules register their commands on the app as they are imported
-from dcmscrub.cli import crypt, escrow, inspect, keygen, log, profiles, pseudonym, review, scrub  # noqa: F401
+from dcmscrub.cli import (  # noqa: F401
+    crypt,
+    escrow,
+    inspect,
+    keygen,
+    log,
+    profiles,
+    pseudonym,
+    review,
+    scrub,
+    verify,
+)
 from dcmscrub.cli.app import app
 from dcmscrub.cli.console import (
     current_error_context,

@@ -19,10 +19,9 @@ from dcmscrub.cli.console import (
     warn,
 )
 from dcmscrub.deid.effective import effective_rows
-from dcmscrub.deid.iod_rules import overridden_removals
 from dcmscrub.deid.profile_load import render_profile
-from dcmscrub.errors import ProfileError
-from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile
+from dcmscrub.errors import ConfigError, ProfileError
+from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile, profile_warnings
 
 
 @profile_app.command(
@@ -71,17 +70,39 @@ def profile_show(
     )
 
 
-@profile_app.command("check", cls=Command, epilog=examples("dcmscrub profile check site.yaml other.yaml"))
+@profile_app.command(
+    "check",
+    cls=Command,
+    epilog=examples(
+        "dcmscrub profile check site.yaml other.yaml",
+        "dcmscrub profile check site.yaml --strict   # exit 78 on any warning",
+    ),
+)
 def profile_check(
     paths: Annotated[list[str], typer.Argument(metavar="PATH...", help="Profile files to validate.")],
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Treat warnings (weakened rows, removed required attributes) as errors."
+        ),
+    ] = False,
     _debug: DebugOpt = False,
 ) -> None:
-    """Validate profiles completely; print every problem as file:line: what is wrong."""
+    """Validate profiles completely; print every problem as file:line: what is wrong.
+
+    Warns about each rule that keeps or weakens an attribute beyond what the profile's options allow
+    (naming the Table E.1-1 row: outputs then do not claim the Basic Profile), and each rule that
+    removes an attribute an IOD requires."""
     problems = check_profiles(paths)
     if problems:
         raise ProfileError(problems)  # every problem of every file, each with its place
     console = stderr_console()
-    for path in paths:  # valid; what the IOD changes of its rules (issue 15)
-        for warning in overridden_removals(load_profile(path)):
-            warn(console, warning.render())
+    warnings = [w for path in paths for w in profile_warnings(load_profile(path))]
+    for text in warnings:
+        warn(console, text)
+    if strict and warnings:
+        raise ConfigError(
+            f"{len(warnings)} warning{'s' * (len(warnings) != 1)} with --strict",
+            hint="drop or narrow the rules named above, or enable the option that allows them",
+        )
     info(console, f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")

@@ -73,18 +73,30 @@ class ElementActions:
         self.actions["remove"] += 1
 
     def keep(self, t: Target) -> None:
-        """Keep the element; walk a kept sequence's items, check a kept date is valid."""
+        """Keep the element; walk a kept sequence's items (also one stored as UN), check a kept
+        date is valid. A sequence stored as UN whose value does not parse as items is removed:
+        bytes nobody can read are never passed on."""
         ds, tag = t.ds, t.tag
-        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        vr = el.effective_vr(ds, tag) or dictionary_vr(tag)
         if vr == "SQ":
-            elem = el.decoded(ds, tag)
-            if elem.VR == "SQ":
-                for item in elem.value:
-                    self.walk(item, (*t.path, tag), t.mode)
+            if not self._walk_items(t, t.mode):
+                return
         elif vr in DATE_VRS:
             self._keep_date(Target(ds, tag, vr, t.rule, t.mode, t.path))
             return
         self.actions["keep"] += 1
+
+    def _walk_items(self, t: Target, mode: str) -> bool:
+        """Walk the items of the sequence ``t`` names in ``mode``; False (and the element removed)
+        when its value cannot be read as items."""
+        items = el.sequence_items(t.ds, t.tag)
+        if items is None:
+            self.remove(t.ds, t.tag)
+            self.actions["undecodable-sequence"] += 1
+            return False
+        for item in items:
+            self.walk(item, (*t.path, t.tag), mode)
+        return True
 
     def apply(self, action: str, t: Target) -> None:
         """Carry out ``action`` (a resolved action name) on the element ``t`` names."""
@@ -125,8 +137,8 @@ class ElementActions:
         ds, tag = t.ds, t.tag
         vr = t.vr or el.decoded(ds, tag).VR
         if vr == "SQ":
-            for item in el.decoded(ds, tag).value:
-                self.walk(item, (*t.path, tag), "dummy")
+            if not self._walk_items(t, "dummy"):
+                return
         elif vr == "UI":
             self._uid(Target(ds, tag, vr, t.rule, t.mode, t.path))
             return
@@ -143,6 +155,12 @@ class ElementActions:
             if elem.VR in DATE_VRS:
                 self._shift(t)
             return
+        if elem.VR == "PN":
+            # a person name cleaned of identifying text is no name at all: what is left of it
+            # (the part that was not the subject's) is still someone's name
+            elem.value = ""
+            self.actions["clean"] += 1
+            return
         original = strings(elem)
         removals: list[Removal] = []
         values = [self.cleaner.clean(v, removals) for v in original]
@@ -150,17 +168,14 @@ class ElementActions:
             keyword = keyword_for_tag(t.tag) or f"({t.tag >> 16:04X},{t.tag & 0xFFFF:04X})"
             for r in removals:
                 self.removed.add(keyword, r.reason, r.token)
-        if elem.VR == "PN":
-            values = [v if v.strip("*^ =") else "" for v in values]
-        elif elem.VR in NO_STAR_VRS and values != original:
+        if elem.VR in NO_STAR_VRS and values != original:
             values = [dummy_for(t.tag, elem.VR)]  # a code cannot hold the redaction mark
         elem.value = as_value(values)
         self.actions["clean"] += 1
 
     def _clean_sequence(self, t: Target) -> None:
-        for item in el.decoded(t.ds, t.tag).value:
-            self.walk(item, (*t.path, t.tag), "clean")
-        self.actions["clean"] += 1
+        if self._walk_items(t, "clean"):
+            self.actions["clean"] += 1
 
     def _uid(self, t: Target) -> None:
         ds, tag = t.ds, t.tag

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
+from dcmscrub.deid import burned_in
 from dcmscrub.deid.actions import ElementActions, Target, clean_action
 from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
@@ -35,7 +36,6 @@ from dcmscrub.standard.iod import PRESENT_ONLY_WITH, known_iod, need_of
 from dcmscrub.standard.vrs import DATE_VRS
 
 _TAG = keyword_dict
-_BURNED_IN = _TAG["BurnedInAnnotation"]
 _SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
 _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _ACCESSION = _TAG["AccessionNumber"]
@@ -107,7 +107,8 @@ class _Scrubber(ElementActions):
                 self.remove(ds, tag)  # a command set (PS3.7) has no place in a stored object
             elif elem == 0 and group != 0x0002:
                 self.remove(ds, tag)  # group lengths would be wrong after the changes; they are optional
-            elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
+            elif 0x5000 <= group <= 0x50FF or 0x6000 <= group <= 0x60FF:
+                # every even group of the repeating ranges (PS3.5 7.6): 5000-50FE, 6000-60FE
                 self._repeating(ds, tag, path=path, mode=mode)
             else:
                 action, rule = self.plan.public_action(tag)
@@ -196,7 +197,7 @@ class _Scrubber(ElementActions):
             if action == "remove":
                 self.remove(ds, tag)
                 return
-        vr = el.stored_vr(ds, tag) or dictionary_vr(tag)
+        vr = el.effective_vr(ds, tag) or dictionary_vr(tag)
         if action == "clean":
             action = clean_action(vr)
             if action == "remove":  # bytes cannot be cleaned
@@ -247,8 +248,9 @@ def deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> F
     """De-identify ``ds`` in place per ``profile``; return what was done.
 
     ``ds`` may carry ``file_meta`` (MediaStorageSOPInstanceUID then follows the new
-    SOPInstanceUID). With ``burned_in: quarantine`` an object whose BurnedInAnnotation is YES
-    is left unchanged and reported with ``quarantine=Reason.BURNED_IN_ANNOTATION``.
+    SOPInstanceUID). An object whose pixel data may not be released (dcmscrub.deid.burned_in:
+    BurnedInAnnotation not clearly NO, an ultrasound or screen capture no pixel rule has cleared)
+    is left unchanged and reported with ``quarantine`` set to the reason.
     """
     with warnings.catch_warnings():
         # pydicom warns about odd values, quoting them: nothing may echo a value
@@ -260,12 +262,13 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
     plan = compile_plan(profile)
     scrubber = _Scrubber(ds, plan, pseudonymizer)
     old_ids = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    if profile.burned_in == "quarantine" and text_of(ds, _BURNED_IN).upper() == "YES":
-        return FileReport(scrubber.patient_code, *old_ids, quarantine=Reason.BURNED_IN_ANNOTATION)
+    pixels = burned_in.decide(ds, profile.burned_in, sop_class=scrubber.sop_class)
+    if not pixels.released:
+        return FileReport(scrubber.patient_code, *old_ids, quarantine=pixels.reason)
     if plan.may_clean:
         scrubber.gather_subject()
     scrubber.walk(ds, (), "normal")
-    mark_deidentified(ds, plan)
+    mark_deidentified(ds, plan, pixels)
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
     return FileReport(

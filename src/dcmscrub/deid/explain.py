@@ -128,7 +128,7 @@ class _Explainer:
             elif elem == 0 and group != 0x0002:
                 why = Why("structure", "a group length (wrong once elements change; optional)")
                 here[tag] = self.gone(ds, tag, where, "remove", why)
-            elif 0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E:
+            elif 0x5000 <= group <= 0x50FF or 0x6000 <= group <= 0x60FF:  # every even group (PS3.5 7.6)
                 here[tag] = self.repeating(ds, tag, where, level)
             else:
                 action, rule = self.plan.public_action(tag)

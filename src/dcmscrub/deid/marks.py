@@ -6,31 +6,49 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
 from dcmscrub._version import __version__
+from dcmscrub.deid.burned_in import PixelDecision
+from dcmscrub.deid.honesty import codes_that_hold, weakenings
 from dcmscrub.deid.plan import Plan
 from dcmscrub.deid.subject import text_of
 from dcmscrub.dicomio import elements as el
+from dcmscrub.outcomes import Reason
 
 _SOP_INSTANCE = 0x00080018
-# File meta elements that name the sending and receiving application entities, or carry private
-# data of the writer: they identify the source systems and go.
-_META_REMOVE = frozenset({0x00020016, 0x00020017, 0x00020018, 0x00020100, 0x00020102})
+_CODE_SEQUENCE = 0x00120064
+# the DeidentificationMethod value of an object whose pixel data was released uncleared
+PIXELS_NOT_CLEARED = "pixel data not cleared of burned-in text"
 
 
-def mark_deidentified(ds: Dataset, plan: Plan) -> None:
+def mark_deidentified(ds: Dataset, plan: Plan, pixels: PixelDecision | None = None) -> None:
     """Set PatientIdentityRemoved, DeidentificationMethod (and its code sequence: the Basic Profile
-    and exactly the options applied) and LongitudinalTemporalInformationModified."""
-    ds.PatientIdentityRemoved = "YES"
-    methods = [f"dcmscrub {__version__} profile {plan.profile.name}"[:64]]
+    and exactly the options applied) and LongitudinalTemporalInformationModified.
+
+    The marks claim only what holds: a profile whose rules weaken Table E.1-1 beyond its options
+    says so in DeidentificationMethod ("modified"), and its code sequence lists only the codes that
+    still hold (dcmscrub.deid.honesty); pixel data released without being cleared (``burned_in:
+    allow``) leaves PatientIdentityRemoved at NO, which PS3.3 C.7.1.1 defines as removed "from the
+    Attributes and the Pixel Data"."""
+    uncleared = pixels is not None and pixels.reason is not None
+    ds.PatientIdentityRemoved = "NO" if uncleared else "YES"
+    suffix = " (modified)" if weakenings(plan.profile) else ""
+    methods = [f"dcmscrub {__version__} profile {plan.profile.name}"[: 64 - len(suffix)] + suffix]
     methods += sorted(plan.options)
+    if uncleared:
+        methods.append(PIXELS_NOT_CLEARED)
+        if pixels is not None and pixels.reason == Reason.BURNED_IN_ANNOTATION:
+            ds.BurnedInAnnotation = "YES"  # whatever unclear value it held: the honest one
     ds.DeidentificationMethod = methods if len(methods) > 1 else methods[0]
     items = []
-    for value, scheme, meaning in plan.codes:
+    for value, scheme, meaning in codes_that_hold(plan):
         item = Dataset()
         item.CodeValue = value
         item.CodingSchemeDesignator = scheme
         item.CodeMeaning = meaning
         items.append(item)
-    ds.DeidentificationMethodCodeSequence = Sequence(items)
+    if items:
+        ds.DeidentificationMethodCodeSequence = Sequence(items)
+    elif el.has(ds, _CODE_SEQUENCE):
+        el.remove(ds, _CODE_SEQUENCE)  # nothing holds: claim nothing (DeidentificationMethod says why)
     if plan.date_action == "keep":
         ds.LongitudinalTemporalInformationModified = "UNMODIFIED"
     elif plan.date_action == "shift":
@@ -40,12 +58,15 @@ def mark_deidentified(ds: Dataset, plan: Plan) -> None:
 
 
 def fix_file_meta(ds: Dataset) -> None:
-    """Drop the file meta elements that name source systems; follow the new SOP Instance UID."""
+    """Keep only the allowed file meta elements (:data:`~dcmscrub.dicomio.elements.FILE_META_ALLOWED`:
+    the sending and receiving AE titles, source and private information and anything unknown go);
+    follow the new SOP Instance UID. The writer builds an output's file meta anew from the same
+    allow-list."""
     meta = getattr(ds, "file_meta", None)
     if meta is None:
         return
     for tag in el.tags(meta):
-        if int(tag) in _META_REMOVE:
+        if int(tag) not in el.FILE_META_ALLOWED:
             el.remove(meta, tag)
     sop = text_of(ds, _SOP_INSTANCE)
     if sop:

@@ -15,7 +15,7 @@ from pydicom.datadict import dictionary_VR, repeater_has_tag
 
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.standard.annex_e import load_table
-from dcmscrub.standard.beyond_table import EXTRA_UIDS, free_text_tags
+from dcmscrub.standard.beyond_table import EXTRA_UIDS, free_text_tags, is_extra_identifier
 from dcmscrub.standard.safe_private import load_safe_private
 from dcmscrub.standard.vrs import DATE_VRS
 
@@ -87,6 +87,8 @@ class Plan:
             return CODE_TO_ACTION.get(code, code), None
         if tag in EXTRA_UIDS:
             return ("keep" if "retain-uids" in self.options else "uid"), None
+        if is_extra_identifier(tag):
+            return "remove", None
         if tag in self._free_text:
             return DESCRIPTOR, None
         try:
@@ -108,6 +110,24 @@ class Plan:
         if (creator, group, offset) in self.safe_private:
             return "keep", None
         return "remove", None
+
+    def kept_on_purpose(self, tag: int, creator: str | None) -> bool:
+        """Whether the profile keeps this element's value on purpose: a ``keep`` or ``replace``
+        rule, a K of the table under an enabled option, a date under retain-long-full-dates, a
+        safe private element under retain-safe-private. The residual-identifier gate does not look
+        at such elements (by element, never by value)."""
+        group, elem = tag >> 16, tag & 0xFFFF
+        if group & 1:
+            if elem < 0x1000:
+                return False
+            action, _rule = self.private_action(creator, group, elem & 0xFF)
+            return action in ("keep", "replace")
+        action, rule = self.public_action(tag)
+        if rule is not None:
+            return rule.action in ("keep", "replace")
+        if self._table_codes.get(tag) == "K":
+            return True
+        return action == DATE and self.date_action == "keep"
 
     def repeating_rule(self, tag: int) -> Rule | None:
         """A profile rule naming this overlay or curve element, if any."""

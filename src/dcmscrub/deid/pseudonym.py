@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from dcmscrub.errors import ConfigError
-from dcmscrub.standard.uids import STANDARD_UID_PREFIX
+from dcmscrub.standard.uids import is_well_known
 
 UID_MAX = 64
 _MEMO_LIMIT = 4096
@@ -96,9 +96,11 @@ class Pseudonymizer:
     # -- UIDs ---------------------------------------------------------------------------
 
     def uid(self, uid: str) -> str:
-        """The keyed replacement of an instance UID; standard UIDs come back unchanged."""
+        """The keyed replacement of an instance UID; the standard's own UIDs (PS3.6 Table A-1: SOP
+        classes, transfer syntaxes, well-known instances) come back unchanged. Any other UID under
+        ``1.2.840.10008.`` is an instance UID like any other and is remapped."""
         uid = uid.strip(" \x00")
-        if not uid or uid.startswith(STANDARD_UID_PREFIX):
+        if not uid or is_well_known(uid):
             return uid
         d = bytearray(self._mac("uid", canonical(uid))[:16])
         if self.uid_root is None:

@@ -20,7 +20,20 @@ from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_eleme
 from pydicom.dataset import Dataset
 from pydicom.tag import BaseTag
 
+from dcmscrub.dicomio.flat import Flat as Flat  # the gate's view of encoded elements
+from dcmscrub.dicomio.flat import Flattened as Flattened
+from dcmscrub.dicomio.flat import parses_as_items
+from dcmscrub.outcomes import FileProblem, Reason
+
 Stored = DataElement | RawDataElement
+_UNDEFINED = 0xFFFFFFFF
+
+# The file meta elements an output may carry (PS3.10 7.1), built by dicomio.write from the
+# object itself: version, media storage SOP class and instance, transfer syntax, and the writer's
+# implementation class UID and version name. Nothing else of an input's file meta survives (the
+# sending and receiving AE titles, source and private information, (0002,0026)-(0002,0028) URLs,
+# elements a later edition may add).
+FILE_META_ALLOWED = frozenset({0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012, 0x00020013})
 
 
 def _key(tag: int) -> BaseTag:
@@ -76,24 +89,35 @@ def put(ds: Dataset, tag: int, vr: str, value: Any) -> None:
     ds._dict[key] = DataElement(key, vr, value)
 
 
+def _convert(ds: Dataset, raw: RawDataElement) -> DataElement:
+    """pydicom's conversion of a raw element; a value it cannot read (an unknown VR, a sequence
+    whose items do not parse: a flipped byte) makes the file damaged, never a crash."""
+    try:
+        return convert_raw_data_element(raw, encoding=ds._character_set, ds=ds)
+    except Exception:
+        raise FileProblem(Reason.CORRUPT) from None
+
+
 def decoded(ds: Dataset, tag: int) -> DataElement:
-    """The element decoded (once; the decoded form replaces the raw one in ``ds``)."""
+    """The element decoded (once; the decoded form replaces the raw one in ``ds``).
+
+    Raises :class:`FileProblem` (``corrupt``) when the stored value cannot be read."""
     key = _key(tag)
     elem = ds._dict[key]
     if isinstance(elem, DataElement):
         return elem
-    out = convert_raw_data_element(elem, encoding=ds._character_set, ds=ds)
+    out = _convert(ds, elem)
     ds._dict[key] = out
     return out
 
 
 def peek(ds: Dataset, tag: int) -> DataElement:
     """The element decoded without storing the decoded form: an element left raw is written out
-    again without being re-encoded."""
+    again without being re-encoded. Raises :class:`FileProblem` (``corrupt``) like :func:`decoded`."""
     elem = ds._dict[_key(tag)]
     if isinstance(elem, DataElement):
         return elem
-    return convert_raw_data_element(elem, encoding=ds._character_set, ds=ds)
+    return _convert(ds, elem)
 
 
 # VRs with a 2-byte length field in explicit VR (PS3.5 7.1.2): a value longer than 0xFFFF bytes,
@@ -160,3 +184,61 @@ def _known_vr(tag: int) -> str | None:
     except KeyError:
         return None
     return None if " " in vr or vr in ("SQ", "UN", "NONE") else vr
+
+
+@functools.lru_cache(maxsize=4096)
+def dictionary_vr(tag: int) -> str | None:
+    """The first VR the data dictionary gives a public tag (None for private and unknown tags)."""
+    if (tag >> 16) & 1:
+        return None
+    try:
+        return str(dictionary_VR(tag)).split(" ")[0]
+    except KeyError:
+        return None
+
+
+def effective_vr(ds: Dataset, tag: int) -> str | None:
+    """The VR the element's value has: the stored VR, except that a value stored as UN (or read
+    without a VR) has its dictionary VR when the tag is known, and SQ when its length is
+    undefined (PS3.5 6.2.2). None when nothing says (an implicit private element)."""
+    elem = ds._dict[_key(tag)]
+    vr = None if elem.VR is None else str(elem.VR)
+    if vr not in (None, "UN"):
+        return vr
+    if isinstance(elem, RawDataElement) and elem.length == _UNDEFINED:
+        return "SQ"
+    return dictionary_vr(tag) or vr
+
+
+def sequence_items(ds: Dataset, tag: int) -> list[Dataset] | None:
+    """The items of a sequence, also one stored as UN (a known sequence written by a tool that did
+    not know it, or a UN of undefined length: PS3.5 6.2.2 encodes such a value in implicit VR
+    little endian). The decoded sequence replaces the stored element, so it is written out as SQ.
+
+    None when the element is not a sequence, or is stored as UN and its value does not parse as
+    items: the caller must not keep such bytes. Raises :class:`FileProblem` (``corrupt``) for a
+    real SQ whose items do not parse."""
+    key = _key(tag)
+    elem = ds._dict[key]
+    if isinstance(elem, DataElement):
+        return list(elem.value) if elem.VR == "SQ" and elem.value is not None else None
+    vr = None if elem.VR is None else str(elem.VR)
+    if vr == "SQ" or (vr is None and dictionary_vr(tag) == "SQ"):
+        value = decoded(ds, key).value
+        return list(value) if value is not None else []
+    if vr not in ("UN", None) or effective_vr(ds, tag) != "SQ":
+        return None
+    for implicit in (True, False):  # the standard's encoding first, then the file's own
+        if not parses_as_items(elem.value or b"", implicit=implicit):
+            continue  # checked strictly first: pydicom would skip what it cannot read
+        raw = RawDataElement(key, "SQ", elem.length, elem.value, elem.value_tell, implicit, True, True, False)
+        try:
+            out = convert_raw_data_element(raw, encoding=ds._character_set, ds=ds)
+            items = list(out.value) if out.value is not None else []
+            for item in items:
+                list(item.keys())  # the item parsed: its elements are known
+        except Exception:  # noqa: S112 (not items in this encoding: try the next, then give up)
+            continue
+        ds._dict[key] = out
+        return items
+    return None

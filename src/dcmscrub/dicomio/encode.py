@@ -9,6 +9,7 @@ writer. ``tests/dicomio`` checks the bytes against pydicom's own ``dcmwrite``.
 
 from __future__ import annotations
 
+import re
 import struct
 
 from pydicom.dataelem import DataElement, RawDataElement
@@ -18,11 +19,42 @@ from pydicom.filewriter import write_data_element
 from pydicom.multival import MultiValue
 from pydicom.valuerep import STR_VR
 
+from dcmscrub.dicomio.elements import dictionary_vr
 from dcmscrub.dicomio.read import LONG_VRS
 from dcmscrub.outcomes import FileProblem, Reason
 
 # values that are character strings (pydicom encodes plain ASCII str values exactly this way)
 _STRING_VRS = frozenset(vr.value for vr in STR_VR)
+
+# What a value of each string VR may hold (PS3.5 6.2), checked on every text value written. A
+# value that breaks these rules is damage, never passed on: an over-long length that swallowed the
+# elements after it carries their tags and lengths (control bytes) and their text. Padding (trailing
+# spaces or NULs) is allowed everywhere. UIDs are held to their character repertoire; codes and
+# numbers to printable ASCII (real devices write codes such as ``ABDOM/RAD`` or ``0001`` that break
+# the CS repertoire but carry nothing swallowed: failing them would lose real files for nothing);
+# text may hold any character of its character set, but no control character except ESC
+# (ISO 2022), and CR, LF, FF and TAB in the long text VRs (LT, ST, UT).
+_FORBIDDEN = {
+    **dict.fromkeys(("AE", "AS", "CS", "DA", "DS", "DT", "IS", "TM"), re.compile(rb"[^\x20-\x7e]")),
+    "UI": re.compile(rb"[^0-9.\\]"),
+    **dict.fromkeys(("SH", "LO", "PN", "UC", "UR"), re.compile(rb"[\x00-\x1a\x1c-\x1f\x7f]")),
+    **dict.fromkeys(("ST", "LT", "UT"), re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")),
+}
+# the longest single value a UID or an age may be (PS3.5 Table 6.2-1); longer is damage. Codes (CS,
+# AE) longer than 16 characters are common in real files and are not held to it.
+_MAX_VALUE = {"AS": 4, "UI": 64}
+
+
+def damaged(vr: str | None, value: bytes) -> bool:
+    """True when ``value`` breaks the rules of its string ``vr`` (see :data:`_FORBIDDEN`)."""
+    rule = _FORBIDDEN.get(vr) if vr is not None else None
+    if rule is None:
+        return False
+    value = value.rstrip(b"\x00 ")
+    if rule.search(value) is not None:
+        return True
+    limit = _MAX_VALUE.get(vr) if vr is not None else None
+    return limit is not None and any(len(v.strip(b" ")) > limit for v in value.split(b"\\"))
 
 
 def encode_file_meta(meta: Dataset) -> bytes:
@@ -54,11 +86,17 @@ def encode_dataset(
         elem = ds._dict[key]
         head = struct.pack(e + "HH", key >> 16, key & 0xFFFF)
         if isinstance(elem, RawDataElement) and _copyable(elem, implicit, little):
-            encoded = _element_bytes(head, str(elem.VR), elem.value or b"", implicit, e)
+            value = elem.value or b""
+            vr = str(elem.VR) if elem.VR is not None else dictionary_vr(key)
+            if damaged(vr, value):
+                raise FileProblem(Reason.CORRUPT)
+            encoded = _element_bytes(head, str(elem.VR), value, implicit, e)
             if encoded is not None:
                 out += encoded
                 continue
         elif isinstance(elem, DataElement) and (text := _ascii_text(elem)) is not None:
+            if damaged(str(elem.VR), text):
+                raise FileProblem(Reason.CORRUPT)
             encoded = _element_bytes(head, str(elem.VR), text, implicit, e)
             if encoded is not None:
                 out += encoded
@@ -71,10 +109,28 @@ def encode_dataset(
                 out += _ITEM_END[e]
             out += _SEQ_END[e]
             continue
-        fp = DicomBytesIO()
-        fp.is_little_endian, fp.is_implicit_VR = little, implicit
-        write_data_element(fp, ds[key], encodings)
-        out += fp.getvalue()
+        out += _pydicom_element(ds, key, implicit, little, encodings)
+
+
+def _pydicom_element(
+    ds: Dataset, key: int, implicit: bool, little: bool, encodings: str | list[str]
+) -> bytes:
+    """One element as pydicom's writer encodes it; a value pydicom cannot read or write (an unknown
+    VR, a value that does not fit it) is damage. A text value is checked like a copied one."""
+    fp = DicomBytesIO()
+    fp.is_little_endian, fp.is_implicit_VR = little, implicit
+    try:
+        elem = ds[key]
+        write_data_element(fp, elem, encodings)
+    except Exception:
+        raise FileProblem(Reason.CORRUPT) from None
+    data = fp.getvalue()
+    if elem.VR in _FORBIDDEN and elem.VR not in ("SQ",):
+        # the value is what follows the element's header (8 bytes, or 12 for a long VR)
+        start = 8 if implicit or str(elem.VR).encode() not in LONG_VRS else 12
+        if damaged(str(elem.VR), data[start:]):
+            raise FileProblem(Reason.CORRUPT)
+    return data
 
 
 def _element_bytes(head: bytes, vr: str, value: bytes, implicit: bool, e: str) -> bytes | None:

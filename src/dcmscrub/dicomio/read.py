@@ -179,6 +179,18 @@ def _raw_sequences(ds: Dataset, little: bool) -> list[tuple[bytes, bool]]:
     return found
 
 
+def header_bytes(fh: BinaryIO, header: Header, size: int) -> tuple[bytes, bytes]:
+    """The input's bytes as read, without its pixel data: everything before the pixel data element
+    (the whole file when it has none, or is deflated), and everything after it. For the
+    residual-identifier gate, which reads them with its own reader (dicomio.flat)."""
+    fh.seek(0)
+    if header.deflated or header.pixel_start is None or header.pixel_end is None:
+        return fh.read(size), b""
+    head = fh.read(header.pixel_start)
+    fh.seek(header.pixel_end)
+    return head, fh.read(size - header.pixel_end)
+
+
 def _short_element(ds: Dataset, stopped_at: int, size: int) -> bool:
     """True if an element's value is shorter than its length says, or bytes after the last
     element were left unparsed (pydicom stops silently at a cut-off element)."""

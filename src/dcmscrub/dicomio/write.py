@@ -1,13 +1,17 @@
 """Writing a de-identified header as a Part 10 file, with the input's pixel data copied raw.
 
-:func:`write_file` encodes the header (:mod:`dcmscrub.dicomio.encode`), then copies the pixel data
+:func:`encode_output` encodes the header (:mod:`dcmscrub.dicomio.encode`) with a zero preamble and
+a file meta group built from an allow-list; :func:`write_encoded` writes it, copies the pixel data
 element byte for byte from the input in 1 MiB blocks, then any elements that followed it, all in
-the input's transfer syntax. The pixels are never decoded.
+the input's transfer syntax. The pixels are never decoded. Between the two, the worker's gate reads
+the encoded plaintext.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from pydicom.dataelem import RawDataElement
@@ -16,6 +20,7 @@ from pydicom.filewriter import dcmwrite
 from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from dcmscrub._version import __version__
+from dcmscrub.dicomio.elements import FILE_META_ALLOWED
 from dcmscrub.dicomio.encode import encode_dataset, encode_file_meta
 from dcmscrub.dicomio.read import Header, quiet_pydicom
 from dcmscrub.dicomio.sniff import PREAMBLE
@@ -27,25 +32,53 @@ IMPLEMENTATION_VERSION_NAME = "DCMSCRUB_" + __version__.replace(".", "_")[:7]
 COPY_BLOCK = 1 << 20
 
 
-def ensure_file_meta(header: Header) -> None:
-    """Give a raw (preamble-less) dataset the file meta a Part 10 file needs."""
+_UID_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+_UID_MAX = 64
+
+
+def _uid_text(value: object) -> str:
+    """A UID value as text ('' when missing); one that is not digits and dots is damage."""
+    text = str(value or "").strip(" \x00")
+    if text and (len(text) > _UID_MAX or not _UID_RE.fullmatch(text)):
+        raise FileProblem(Reason.CORRUPT)
+    return text
+
+
+def _value(ds: Dataset, keyword: str) -> object:
+    try:
+        return ds.get(keyword)
+    except Exception:
+        raise FileProblem(Reason.CORRUPT) from None
+
+
+def build_file_meta(header: Header) -> None:
+    """Give the output a file meta group built from an allow-list (PS3.10 7.1), never copied:
+    version 00\\01, the media storage SOP class and instance of the object itself, its transfer
+    syntax, and dcmscrub's implementation class UID and version name. Nothing else of the input's
+    file meta reaches the output (elements.FILE_META_ALLOWED)."""
     ds = header.ds
-    meta = getattr(ds, "file_meta", None)
-    if meta is None or "TransferSyntaxUID" not in meta:
-        new = FileMetaDataset() if meta is None else meta
+    old = getattr(ds, "file_meta", None) or Dataset()
+    syntax = _uid_text(_value(old, "TransferSyntaxUID"))
+    if not syntax:
         if header.implicit_vr:
-            new.TransferSyntaxUID = ImplicitVRLittleEndian
+            syntax = ImplicitVRLittleEndian
         elif header.little_endian:
-            new.TransferSyntaxUID = ExplicitVRLittleEndian
+            syntax = ExplicitVRLittleEndian
         else:
-            new.TransferSyntaxUID = ExplicitVRBigEndian
-        ds.file_meta = new
-    ds.file_meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
-    ds.file_meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
-    if "SOPClassUID" in ds:
-        ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
-    if "SOPInstanceUID" in ds:
-        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+            syntax = ExplicitVRBigEndian
+    sop_class = _uid_text(_value(ds, "SOPClassUID")) or _uid_text(_value(old, "MediaStorageSOPClassUID"))
+    sop = _uid_text(_value(ds, "SOPInstanceUID"))
+    meta = FileMetaDataset()
+    meta.FileMetaInformationVersion = b"\x00\x01"
+    if sop_class:
+        meta.MediaStorageSOPClassUID = UID(sop_class)
+    if sop:
+        meta.MediaStorageSOPInstanceUID = UID(sop)
+    meta.TransferSyntaxUID = UID(syntax)
+    meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
+    meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
+    assert set(meta.keys()) <= FILE_META_ALLOWED
+    ds.file_meta = meta
 
 
 def _give_vrs(ds: Dataset) -> None:
@@ -54,17 +87,36 @@ def _give_vrs(ds: Dataset) -> None:
     for tag, elem in list(ds._dict.items()):
         if isinstance(elem, RawDataElement):
             if elem.VR is None:
-                ds[tag]
+                try:
+                    ds[tag]
+                except Exception:
+                    raise FileProblem(Reason.CORRUPT) from None
         elif elem.VR == "SQ":
             for item in elem.value or []:
                 _give_vrs(item)
 
 
-def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
-    """Write the de-identified ``header`` as a Part 10 file, then its pixel data, then any
-    elements that followed the pixel data, in the input's transfer syntax."""
-    ensure_file_meta(header)
+@dataclass(frozen=True)
+class Encoded:
+    """An output before it is written: ``head`` is everything before the pixel data (a zero
+    preamble, ``DICM``, the file meta group, the data set), ``tail`` the elements that followed the
+    pixel data. A deflated output is encoded whole into ``head``. This plaintext is what the
+    residual-identifier gate reads before a byte reaches the sink."""
+
+    head: bytes
+    tail: bytes
+    implicit_vr: bool
+    little_endian: bool
+    deflated: bool
+
+
+def encode_output(header: Header) -> Encoded:
+    """Encode the de-identified ``header`` (file meta built anew, a zero preamble), in the input's
+    transfer syntax, without its pixel data. Raises :class:`FileProblem` (``corrupt``) for a value
+    that breaks its VR's rules (dicomio.encode)."""
+    build_file_meta(header)
     ds = header.ds
+    ds.preamble = bytes(PREAMBLE)  # never the input's: it may hold anything
     if not header.implicit_vr:
         _give_vrs(ds)
     after = {t: ds._dict[t] for t in list(ds._dict) if header.pixel_start is not None and int(t) > 0x7FE00010}
@@ -75,31 +127,40 @@ def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
         # tiny writes into one (the header is small: the pixel data is copied apart below)
         buffer = io.BytesIO()
         if header.deflated:
-            dcmwrite(buffer, ds, enforce_file_format=True)
-            out.write(buffer.getbuffer())
-            return
-        _write_part10(buffer, header)
-        out.write(buffer.getbuffer())
-        if header.pixel_start is None or header.pixel_end is None:
-            return
-        _copy_range(src, out, header.pixel_start, header.pixel_end)
+            try:
+                dcmwrite(buffer, ds, enforce_file_format=True)
+            except FileProblem:
+                raise
+            except Exception:
+                raise FileProblem(Reason.CORRUPT) from None
+            return Encoded(bytes(buffer.getbuffer()), b"", False, True, True)
+        buffer.write(bytes(PREAMBLE) + b"DICM")
+        buffer.write(encode_file_meta(ds.file_meta))
+        body = bytearray()
+        encode_dataset(ds, header.implicit_vr, header.little_endian, body)
+        buffer.write(body)
+        tail = bytearray()
         if after:
-            tail = Dataset()
-            tail._dict.update(after)
-            tail_bytes = bytearray()
-            encode_dataset(tail, header.implicit_vr, header.little_endian, tail_bytes)
-            out.write(tail_bytes)
+            rest = Dataset()
+            rest._dict.update(after)
+            encode_dataset(rest, header.implicit_vr, header.little_endian, tail)
+    return Encoded(bytes(buffer.getbuffer()), bytes(tail), header.implicit_vr, header.little_endian, False)
 
 
-def _write_part10(out: io.BytesIO, header: Header) -> None:
-    """Preamble, file meta and data set, in the input's transfer syntax."""
-    ds = header.ds
-    preamble = getattr(ds, "preamble", None) or b"\x00" * PREAMBLE
-    out.write(preamble[:PREAMBLE].ljust(PREAMBLE, b"\x00") + b"DICM")
-    out.write(encode_file_meta(ds.file_meta))
-    body = bytearray()
-    encode_dataset(ds, header.implicit_vr, header.little_endian, body)
-    out.write(body)
+def write_encoded(out: BinaryIO, encoded: Encoded, header: Header, src: BinaryIO) -> None:
+    """Write ``encoded``'s head, the input's pixel data element copied byte for byte, then the tail."""
+    out.write(encoded.head)
+    if encoded.deflated or header.pixel_start is None or header.pixel_end is None:
+        return
+    _copy_range(src, out, header.pixel_start, header.pixel_end)
+    if encoded.tail:
+        out.write(encoded.tail)
+
+
+def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
+    """Write the de-identified ``header`` as a Part 10 file, then its pixel data, then any
+    elements that followed the pixel data, in the input's transfer syntax."""
+    write_encoded(out, encode_output(header), header, src)
 
 
 def _copy_range(src: BinaryIO, out: BinaryIO, start: int, end: int) -> None:

@@ -13,13 +13,22 @@ from pathlib import Path
 
 import yaml
 
-from dcmscrub.deid.profile import Profile
+from dcmscrub.deid.honesty import weakenings
+from dcmscrub.deid.iod_rules import overridden_removals
+from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.profile_load import ProfileSource, resolve_profile
 from dcmscrub.deid.profile_load import check_profiles as _check
 from dcmscrub.deid.profile_text import MAX_VOCABULARY_FILE_BYTES
 from dcmscrub.errors import ProfileProblem
 
-__all__ = ["check_profiles", "list_builtin_profiles", "load_profile", "looks_like_path", "read_source"]
+__all__ = [
+    "check_profiles",
+    "list_builtin_profiles",
+    "load_profile",
+    "looks_like_path",
+    "profile_warnings",
+    "read_source",
+]
 
 _BUILTIN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -88,3 +97,21 @@ def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
 def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
     """Validate each profile (``profile check``); return every problem of every file."""
     return _check(refs, read_source, _builtin_hint, read_vocabulary_file)
+
+
+def _place(rule: Rule) -> str:
+    return f"{rule.source}:{rule.line}" if rule.line is not None else rule.source
+
+
+def profile_warnings(profile: Profile) -> list[str]:
+    """``file:line: what`` for each rule that weakens Table E.1-1 beyond the profile's options or
+    removes an attribute some IOD requires (the IOD wins there: emptied or a dummy), and for
+    ``burned_in: allow`` (``profile check``)."""
+    out = [f"{_place(w.rule)}: {w.message()}" for w in weakenings(profile)]
+    out += [problem.render() for problem in overridden_removals(profile)]
+    if profile.burned_in == "allow":
+        out.append(
+            f"{profile.chain[-1]}: burned_in: allow releases pixel data that no pixel rule has cleared "
+            "(its outputs say PatientIdentityRemoved NO)"
+        )
+    return out

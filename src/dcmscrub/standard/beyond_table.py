@@ -162,5 +162,36 @@ EXTRA_UIDS: frozenset[int] = _tags(
     "RadiopharmaceuticalAdministrationEventUID",
 )
 
+# Identifiers outside Table E.1-1 that people read and that name a patient's images, files or
+# journeys (derived image IDs, file-set and file IDs of a DICOMDIR, print jobs, a passenger's
+# boarding pass and itinerary): removed like the table's IDs (PS3.15 E.1.1 asks that identifying
+# attributes the table does not list be handled too). (0020,3100) Source Image IDs names the images
+# an image was made from, often by accession or study number: a repeating (retired) element,
+# (0020,3100)-(0020,31FF), matched by SOURCE_IMAGE_IDS_MASK.
+EXTRA_IDENTIFIERS: frozenset[int] = _tags(
+    "ModifiedImageID",
+    "ImageID",
+    "ReferencedFileID",
+    "FileSetID",
+    "StorageMediaFileSetID",
+    "HL7InstanceIdentifier",
+    "OwnerID",
+    "PrintJobID",
+    "BoardingPassID",
+    "ItineraryID",
+    "RouteID",
+    "RouteSegmentID",
+    "CarrierID",
+)
+
+SOURCE_IMAGE_IDS_MASK = (0x00203100, 0xFFFFFF00)  # (0020,31xx) Source Image IDs
+
+
+def is_extra_identifier(tag: int) -> bool:
+    """An identifier outside Table E.1-1 that goes (:data:`EXTRA_IDENTIFIERS`, Source Image IDs)."""
+    value, mask = SOURCE_IMAGE_IDS_MASK
+    return tag in EXTRA_IDENTIFIERS or tag & mask == value
+
+
 # Dates and date-times outside the table follow the date rules (removed, kept or shifted).
 DATE_VRS = frozenset({"DA", "DT"})
