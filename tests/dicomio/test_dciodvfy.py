@@ -133,7 +133,7 @@ def _readable_copy(source: Path, folder: Path) -> Path:
     """The same data set in a form dciodvfy reads, for the inputs it cannot (a deflated data set,
     a command group): inflated, without group 0000, explicit VR little endian."""
     ds = pydicom.dcmread(source, force=True)
-    for tag in [t for t in ds if t.group == 0x0000]:
+    for tag in [e.tag for e in ds if e.tag.group == 0x0000]:
         del ds[tag]
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     copy = folder / f"{len(list(folder.iterdir()))}.dcm"

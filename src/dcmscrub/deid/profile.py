@@ -20,12 +20,17 @@ Schema (``version: 1``)::
     pseudonyms: {namespace: my-project, uid_root: "1.2.826.0.1.3680043.10.999", date_shift_days: 365}
     burned_in: quarantine          # or allow
     recipients: [age1...]          # public keys outputs are encrypted to (optional)
+    pixels:                        # Clean Pixel Data: rectangles to blank (dcmscrub.deid.pixels)
+      - {match: {Modality: US, ManufacturerModelName: "LOGIQ E9", Rows: 600}, blank: [[0, 0, 800, 60]]}
+    pixels_catalogue: builtin      # or none (default): also the built-in device catalogue
+    pixels_detector: {enabled: auto, keep_text: [cm, dB]}   # the [ocr] extra's text detector
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dcmscrub.deid.profile_pixels import PixelSettings
 from dcmscrub.deid.selector import Selector
 from dcmscrub.standard.vrs import DATE_VRS, TEXT_VRS
 
@@ -68,6 +73,9 @@ TOP_KEYS = (
     "pseudonyms",
     "burned_in",
     "recipients",
+    "pixels",
+    "pixels_catalogue",
+    "pixels_detector",
 )
 RULE_KEYS = ("select", "creator", "action", "value", "note")
 PRIVATE_KEYS = ("default",)
@@ -116,3 +124,5 @@ class Profile:
     chain: tuple[str, ...]  # sources, base first
     sha256: str  # of the bytes of every file in the chain, base first
     declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions
+    # not hashed: the engine's plan (cached per profile) does not depend on it
+    pixels: PixelSettings = field(default_factory=PixelSettings, hash=False)

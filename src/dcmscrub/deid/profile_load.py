@@ -21,6 +21,7 @@ from dcmscrub.deid.profile import (
     PseudonymSettings,
     Rule,
 )
+from dcmscrub.deid.profile_pixels import CatalogueReader, merge_pixels, render_pixels
 from dcmscrub.deid.profile_yaml import Doc, Layer, parse_layer, suggest
 from dcmscrub.errors import ProfileError, ProfileProblem
 from dcmscrub.standard.options import CONTRADICTIONS, OPTIONS
@@ -81,9 +82,14 @@ def _load_layers(
 
 
 def resolve_profile(
-    ref: str, read: SourceReader, not_found: NotFoundHint, extra_options: Iterable[str] = ()
+    ref: str,
+    read: SourceReader,
+    not_found: NotFoundHint,
+    extra_options: Iterable[str] = (),
+    catalogue: CatalogueReader | None = None,
 ) -> Profile:
-    """Load, validate and resolve the profile ``ref`` (read through ``read``), plus ``-O`` options.
+    """Load, validate and resolve the profile ``ref`` (read through ``read``), plus ``-O`` options;
+    ``catalogue`` reads the built-in pixel catalogue for profiles that choose it.
 
     Raises :class:`ProfileError` listing every problem found in the whole chain.
     """
@@ -102,13 +108,15 @@ def resolve_profile(
             )
     if problems or not layers:
         raise ProfileError(problems or [ProfileProblem(ref, None, "empty profile")])
-    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems)
+    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems, catalogue)
     if problems:
         raise ProfileError(problems)
     return profile
 
 
-def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]) -> Profile:
+def _merge(
+    layers: list[Layer], extra: list[str], problems: list[ProfileProblem], catalogue: CatalogueReader | None
+) -> Profile:
     options: list[str] = []
     rules: list[Rule] = []
     private_default, burned_in = "remove", "quarantine"
@@ -162,15 +170,18 @@ def _merge(layers: list[Layer], extra: list[str], problems: list[ProfileProblem]
         chain=tuple(layer.source for layer in layers),
         sha256=digest.hexdigest(),
         declared_options=declared,
+        pixels=merge_pixels([layer.pixel for layer in layers], catalogue, top.source, problems),
     )
 
 
-def check_profiles(refs: Iterable[str], read: SourceReader, not_found: NotFoundHint) -> list[ProfileProblem]:
+def check_profiles(
+    refs: Iterable[str], read: SourceReader, not_found: NotFoundHint, catalogue: CatalogueReader | None = None
+) -> list[ProfileProblem]:
     """Validate each profile (``profile check``); return every problem of every file."""
     problems: list[ProfileProblem] = []
     for ref in refs:
         try:
-            resolve_profile(ref, read, not_found)
+            resolve_profile(ref, read, not_found, catalogue=catalogue)
         except ProfileError as exc:
             problems.extend(exc.problems)
     return problems
@@ -209,4 +220,5 @@ def render_profile(profile: Profile) -> str:
         }
         flow = yaml.safe_dump(rule, sort_keys=False, allow_unicode=True, default_flow_style=True, width=10**6)
         lines.append(f"  - {flow.strip()}  # {r.source}:{r.line}")
+    lines += render_pixels(profile.pixels)
     return "\n".join(lines) + "\n"

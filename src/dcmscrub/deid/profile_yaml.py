@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from dcmscrub.deid import profile_pixels as pixel_sections
 from dcmscrub.deid.profile import (
     ACTION_VRS,
     ACTIONS,
@@ -135,6 +136,7 @@ class Layer:
     burned_in: str | None = None
     recipients: list[str] | None = None
     base_dir: str | None = None
+    pixel: pixel_sections.PixelLayer = field(default_factory=pixel_sections.PixelLayer)
 
 
 def parse_layer(doc: Doc, base_dir: str | None) -> Layer:
@@ -418,4 +420,7 @@ _SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
     "pseudonyms": _parse_pseudonyms,
     "burned_in": _parse_burned_in,
     "recipients": _parse_recipients_section,
+    "pixels": pixel_sections.parse_pixels_section,
+    "pixels_catalogue": pixel_sections.parse_catalogue_section,
+    "pixels_detector": pixel_sections.parse_detector_section,
 }

@@ -6,6 +6,7 @@ them without touching a file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from importlib import resources
@@ -13,12 +14,20 @@ from pathlib import Path
 
 import yaml
 
+from dcmscrub.deid.pixels_catalogue import BUILTIN_NAME, Catalogue, parse_catalogue
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.profile_load import ProfileSource, resolve_profile
 from dcmscrub.deid.profile_load import check_profiles as _check
 from dcmscrub.errors import ProfileProblem
 
-__all__ = ["check_profiles", "list_builtin_profiles", "load_profile", "looks_like_path", "read_source"]
+__all__ = [
+    "check_profiles",
+    "list_builtin_profiles",
+    "load_builtin_catalogue",
+    "load_profile",
+    "looks_like_path",
+    "read_source",
+]
 
 _BUILTIN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -67,9 +76,17 @@ def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
 
     Raises :class:`~dcmscrub.errors.ProfileError` listing every problem found in the whole chain.
     """
-    return resolve_profile(ref, read_source, _builtin_hint, extra_options)
+    return resolve_profile(ref, read_source, _builtin_hint, extra_options, load_builtin_catalogue)
 
 
 def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
     """Validate each profile (``profile check``); return every problem of every file."""
-    return _check(refs, read_source, _builtin_hint)
+    return _check(refs, read_source, _builtin_hint, load_builtin_catalogue)
+
+
+@functools.cache
+def load_builtin_catalogue() -> Catalogue:
+    """The pixel catalogue shipped in the package (``data/pixel-catalogue.yaml``), parsed and
+    validated (read once per process)."""
+    text = (resources.files(__name__) / "data" / BUILTIN_NAME).read_text(encoding="utf-8")
+    return parse_catalogue(text, f"builtin:{BUILTIN_NAME}")
