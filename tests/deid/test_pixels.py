@@ -29,7 +29,7 @@ from dcmscrub.deid.pixels import (
 )
 from dcmscrub.deid.pixels_catalogue import parse_catalogue
 from dcmscrub.deid.pixels_import import glob_escape
-from dcmscrub.deid.pixels_parse import parse_match, parse_pixel_rules
+from dcmscrub.deid.pixels_parse import parse_pixel_rules
 from dcmscrub.deid.pixels_settings import parse_catalogue_choice, parse_detector
 from dcmscrub.errors import ProfileError, ProfileProblem
 from dcmscrub.profiles import load_builtin_catalogue
