@@ -28,8 +28,38 @@ class RunStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class PixelsCleaned:
+    """What was done to an output's pixels (Clean Pixel Data), in counts: ``blanked`` regions (in
+    every frame), cleared ``by`` ``rule``, ``detector`` or ``rule+detector``. Never the text."""
+
+    blanked: int
+    by: str
+
+    def to_fields(self) -> dict[str, object]:
+        """As the log stores it: ``"pixels": {"blanked": N, "by": ...}``."""
+        return {"blanked": self.blanked, "by": self.by}
+
+    @classmethod
+    def from_fields(cls, fields: object) -> PixelsCleaned | None:
+        """The value these fields describe, or None when they are not one."""
+        if not isinstance(fields, Mapping) or set(fields) != {"blanked", "by"}:
+            return None
+        blanked, by = fields["blanked"], fields["by"]
+        if type(blanked) is not int or blanked < 0 or by not in PIXELS_CLEARED_BY:
+            return None
+        return cls(blanked, by)
+
+    def __str__(self) -> str:
+        return f"pixels: blanked {self.blanked} region{'s' * (self.blanked != 1)} ({self.by})"
+
+
+PIXELS_CLEARED_BY = frozenset({"rule", "detector", "rule+detector"})
+
+
+@dataclass(frozen=True)
 class FileRecord:
-    """One input of a run: ``event`` ``file``."""
+    """One input of a run: ``event`` ``file``. ``pixels`` (written only when an output's pixels
+    were cleaned) says how many regions were blanked."""
 
     EVENT: ClassVar[str] = "file"
 
@@ -41,10 +71,11 @@ class FileRecord:
     bytes_in: int = 0
     bytes_out: int = 0
     ms: int = 0
+    pixels: PixelsCleaned | None = None
 
     def to_fields(self) -> dict[str, object]:
         """The record's fields as the log stores them."""
-        return {
+        fields: dict[str, object] = {
             "input": self.input,
             "output": self.output,
             "output_sha256": self.output_sha256,
@@ -54,14 +85,21 @@ class FileRecord:
             "bytes_out": self.bytes_out,
             "ms": self.ms,
         }
+        if self.pixels is not None:
+            fields["pixels"] = self.pixels.to_fields()
+        return fields
 
     @classmethod
     def from_fields(cls, fields: object) -> FileRecord | None:
         """The record these fields describe, or None when they are not a valid file record (a
         record from an older version may carry ``input_hmac``, which meant nothing)."""
-        if not isinstance(fields, Mapping) or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | {
-            "input_hmac"
-        }:
+        if (
+            not isinstance(fields, Mapping)
+            or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | OPTIONAL_FIELDS
+        ):
+            return None
+        pixels = None
+        if "pixels" in fields and (pixels := PixelsCleaned.from_fields(fields["pixels"])) is None:
             return None
         try:
             outcome = Outcome(fields["outcome"])
@@ -74,10 +112,14 @@ class FileRecord:
             return None
         if any(type(n) is not int for n in numbers):
             return None
-        return cls(fields["input"], outcome, reason, fields["output"], fields["output_sha256"], *numbers)
+        return cls(
+            fields["input"], outcome, reason, fields["output"], fields["output_sha256"], *numbers, pixels
+        )
 
 
 FILE_FIELDS = frozenset(FileRecord("", Outcome.WRITTEN).to_fields())
+# ``pixels`` when an output's pixels were cleaned; ``input_hmac`` in records of older versions
+OPTIONAL_FIELDS = frozenset({"pixels", "input_hmac"})
 
 
 @dataclass(frozen=True)

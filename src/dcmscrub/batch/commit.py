@@ -36,6 +36,7 @@ def file_record(audit: AuditLog, result: FileResult) -> FileRecord:
         bytes_in=result.bytes_in,
         bytes_out=result.bytes_out,
         ms=result.ms,
+        pixels=result.pixels,
     )
 
 

@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from dcmscrub.atomic import write_temp
+from dcmscrub.audit.records import PixelsCleaned
 from dcmscrub.batch.outtree import output_relpath
+from dcmscrub.batch.pixels import PixelStep
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid.engine import deidentify, output_ids
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.pseudonym import Pseudonymizer
+from dcmscrub.dicomio.pixels import PixelPlan
 from dcmscrub.dicomio.read import Header, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import write_file
@@ -47,6 +50,7 @@ class FileResult:
     ms: int = 0
     debug: str | None = None  # a traceback, only when the run is in debug mode
     temp: str | None = None  # the written, closed temporary file waiting for its final name
+    pixels: PixelsCleaned | None = None  # when the output's pixels were cleaned
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class Worker:
             settings.linkage_key, ps.namespace, uid_root=ps.uid_root, date_shift_days=ps.date_shift_days
         )
         self._made_dirs: set[Path] = set()
+        self.pixels = PixelStep(settings.profile)
 
     def process(self, index: int, item: InputFile) -> FileResult:
         """De-identify one input; every failure becomes a result, never an exception."""
@@ -106,15 +111,25 @@ class Worker:
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return
-            report = deidentify(header.ds, self.s.profile, self.pseudonymizer)
+            # the pixel verdict (rules, catalogue, detector) is made on the header as read, and the
+            # pixel plan before anything is written: a file that cannot be cleaned fails here
+            verdict = self.pixels.verdict(header, fh)
+            if verdict.reason is not None:
+                raise FileProblem(verdict.reason)
+            plan = self.pixels.plan(header, fh, verdict)
+            report = deidentify(header.ds, self.s.profile, self.pseudonymizer, verdict)
             if report.quarantine:
                 raise FileProblem(report.quarantine)
             if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != ids:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
-            self._write(final, header, fh, result)
+            self._write(final, header, fh, result, plan)
+            if verdict.cleaned and verdict.cleared_by is not None:
+                result.pixels = PixelsCleaned(len(plan.rects) if plan else 0, verdict.cleared_by)
             result.outcome, result.output = Outcome.WRITTEN, relpath
 
-    def _write(self, final: Path, header: Header, src: BinaryIO, result: FileResult) -> None:
+    def _write(
+        self, final: Path, header: Header, src: BinaryIO, result: FileResult, plan: PixelPlan | None
+    ) -> None:
         folder = final.parent
         if folder not in self._made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
@@ -125,7 +140,7 @@ class Worker:
         with write_temp(final, tag=self.s.temp_tag, sync=False) as (raw, tmp):
             hashing = _HashingWriter(raw)
             with self.s.sink.open(cast(BinaryIO, hashing)) as stream:
-                write_file(stream, header, src)
+                write_file(stream, header, src, plan)
         result.output_sha256 = hashing.hexdigest()
         result.bytes_out = hashing.count
         result.temp = str(tmp)

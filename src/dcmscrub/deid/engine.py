@@ -20,7 +20,8 @@ from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
 from dcmscrub.deid.actions import ElementActions, Target, clean_action
-from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
+from dcmscrub.deid.marks import fix_file_meta, mark_deidentified, mark_pixels_cleaned
+from dcmscrub.deid.pixel_verdict import PixelVerdict, pixel_verdict
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
@@ -33,10 +34,10 @@ from dcmscrub.standard import iod
 from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
 
 _TAG = keyword_dict
-_BURNED_IN = _TAG["BurnedInAnnotation"]
 _SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
 _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _ACCESSION = _TAG["AccessionNumber"]
+_ICON_IMAGE = _TAG["IconImageSequence"]
 
 
 @dataclass
@@ -54,6 +55,7 @@ class FileReport:
     sop_uid: str
     quarantine: Reason | None = None
     actions: Counter[str] = field(default_factory=Counter)
+    pixels: PixelVerdict = field(default_factory=PixelVerdict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,6 +218,20 @@ class _Scrubber(ElementActions):
         need = self._required(tag, parent, present)
         return {"3": "remove", "2": "empty"}.get(need, "dummy")
 
+    def keeps_unscanned_pixels(self) -> bool:
+        """True if the output would keep pixels nobody scanned for burned-in text: an icon image
+        (Icon Image Sequence) or an overlay bitmap (60xx,3000) that the profile keeps."""
+        for tag in el.tags(self.ds):
+            group, elem = tag >> 16, tag & 0xFFFF
+            if tag == _ICON_IMAGE and self.plan.public_action(tag)[0] != "remove":
+                return True
+            if 0x6000 <= group <= 0x60FF and not group & 1 and elem == 0x3000:
+                rule = self.plan.repeating_rule(tag)
+                kept = rule.action != "remove" if rule is not None else self.plan.overlay_code != "X"
+                if kept:
+                    return True
+        return False
+
     def _required(self, tag: int, parent: int | None, present: frozenset[int]) -> str:
         return iod.required_type(tag, sop_class=self.sop_class, parent=parent, item_has=present)
 
@@ -224,32 +240,46 @@ class _Scrubber(ElementActions):
 # the public entry points
 
 
-def deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+def deidentify(
+    ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer, pixels: PixelVerdict | None = None
+) -> FileReport:
     """De-identify ``ds`` in place per ``profile``; return what was done.
 
     ``ds`` may carry ``file_meta`` (MediaStorageSOPInstanceUID then follows the new
-    SOPInstanceUID). With ``burned_in: quarantine`` an object whose BurnedInAnnotation is YES
-    is left unchanged and reported with ``quarantine=Reason.BURNED_IN_ANNOTATION``.
+    SOPInstanceUID). ``pixels`` is the object's pixel verdict when the caller made it (the worker,
+    with the text detector's boxes); without it the verdict of the profile's pixel rules alone is
+    used. An object the verdict does not release (burned-in text nothing cleared: see
+    :mod:`dcmscrub.deid.burned_in`) is left unchanged and reported with ``quarantine``; one it
+    cleared is marked cleaned (BurnedInAnnotation NO, 113101) and the caller blanks
+    ``report.pixels.regions``.
     """
     with warnings.catch_warnings():
         # pydicom warns about odd values, quoting them: nothing may echo a value
         warnings.simplefilter("ignore")
-        return _deidentify(ds, profile, pseudonymizer)
+        return _deidentify(ds, profile, pseudonymizer, pixels)
 
 
-def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+def _deidentify(
+    ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer, pixels: PixelVerdict | None
+) -> FileReport:
     plan = compile_plan(profile)
     scrubber = _Scrubber(ds, plan, pseudonymizer)
     old_ids = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    if profile.burned_in == "quarantine" and text_of(ds, _BURNED_IN).upper() == "YES":
-        return FileReport(scrubber.patient_code, *old_ids, quarantine=Reason.BURNED_IN_ANNOTATION)
+    verdict = pixels if pixels is not None else pixel_verdict(ds, profile)
+    quarantine = verdict.reason
+    if quarantine is None and verdict.cleaned and scrubber.keeps_unscanned_pixels():
+        quarantine = Reason.PIXELS_NOT_SCANNED
+    if quarantine is not None:
+        return FileReport(scrubber.patient_code, *old_ids, quarantine=quarantine, pixels=verdict)
     if plan.may_clean:
         scrubber.gather_subject()
     scrubber.walk(ds, None, "normal")
     mark_deidentified(ds, plan)
+    if verdict.cleaned:
+        mark_pixels_cleaned(ds)
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    return FileReport(scrubber.patient_code, study, series, sop, actions=scrubber.actions)
+    return FileReport(scrubber.patient_code, study, series, sop, actions=scrubber.actions, pixels=verdict)
 
 
 def output_ids(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> tuple[str, str, str, str]:

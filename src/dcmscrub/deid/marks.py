@@ -39,6 +39,27 @@ def mark_deidentified(ds: Dataset, plan: Plan) -> None:
         ds.LongitudinalTemporalInformationModified = "REMOVED"
 
 
+# PS3.16 CID 7050: the pixels were cleaned of burned-in identifying text (PS3.15 E.3.1)
+CLEAN_PIXEL_DATA = ("113101", "DCM", "Clean Pixel Data Option")
+CLEAN_PIXEL_DATA_METHOD = "clean-pixel-data"
+
+
+def mark_pixels_cleaned(ds: Dataset) -> None:
+    """After :func:`mark_deidentified`, for an object whose pixels a rule or the detector
+    cleared: BurnedInAnnotation NO, and the Clean Pixel Data Option (113101) in
+    DeidentificationMethodCodeSequence and DeidentificationMethod."""
+    ds.BurnedInAnnotation = "NO"
+    value, scheme, meaning = CLEAN_PIXEL_DATA
+    item = Dataset()
+    item.CodeValue = value
+    item.CodingSchemeDesignator = scheme
+    item.CodeMeaning = meaning
+    ds.DeidentificationMethodCodeSequence.append(item)
+    methods = ds.DeidentificationMethod
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    ds.DeidentificationMethod = [*methods, CLEAN_PIXEL_DATA_METHOD]
+
+
 def fix_file_meta(ds: Dataset) -> None:
     """Drop the file meta elements that name source systems; follow the new SOP Instance UID."""
     meta = getattr(ds, "file_meta", None)

@@ -68,8 +68,8 @@ TEXT_VRS = frozenset(
 MAX_DIMENSION = 65535  # Rows and Columns are US
 
 # Fixed reason codes of a decision that cannot be made (fail closed: the file is not released).
-NO_GEOMETRY = "pixels-no-geometry"  # a rule matched but Rows/Columns are missing or not numbers
-RULE_OUTSIDE_IMAGE = "pixels-rule-outside-image"  # a rule matched and none of its rectangles is inside
+NO_GEOMETRY = "pixel_rule_no_geometry"  # a rule matched but Rows/Columns are missing or not numbers
+RULE_OUTSIDE_IMAGE = "pixel_rule_outside_image"  # a rule matched and none of its rectangles is inside
 
 
 @dataclass(frozen=True, order=True)
@@ -211,9 +211,10 @@ def regions_for(ds: Dataset, rules: Iterable[PixelRule]) -> RuleRegions:
     matched = tuple(r for r in rules if r.matches(ds))
     if not matched:
         return RuleRegions()
-    rows, columns = _dimension(ds, 0x00280010), _dimension(ds, 0x00280011)
-    if rows is None or columns is None:
+    size = image_size(ds)
+    if size is None:
         return RuleRegions(rules=matched, problem=NO_GEOMETRY)
+    rows, columns = size
     kept: list[Rect] = []
     clipped = outside = 0
     problem = None
@@ -229,10 +230,10 @@ def regions_for(ds: Dataset, rules: Iterable[PixelRule]) -> RuleRegions:
             kept.append(cut)
         if inside == 0:
             problem = RULE_OUTSIDE_IMAGE
-    return RuleRegions(matched, _union(kept), clipped, outside, problem)
+    return RuleRegions(matched, union_of(kept), clipped, outside, problem)
 
 
-def _union(rects: list[Rect]) -> tuple[Rect, ...]:
+def union_of(rects: list[Rect]) -> tuple[Rect, ...]:
     """Drop duplicates and rectangles that lie inside another; keep first-seen order."""
     out: list[Rect] = []
     for i, rect in enumerate(rects):
@@ -244,6 +245,12 @@ def _union(rects: list[Rect]) -> tuple[Rect, ...]:
         if next(earlier_or_bigger, None) is None:
             out.append(rect)
     return tuple(out)
+
+
+def image_size(ds: Dataset) -> tuple[int, int] | None:
+    """``(Rows, Columns)``, or None when either is missing or not a single number in 1-65535."""
+    rows, columns = _dimension(ds, 0x00280010), _dimension(ds, 0x00280011)
+    return None if rows is None or columns is None else (rows, columns)
 
 
 def _dimension(ds: Dataset, tag: int) -> int | None:

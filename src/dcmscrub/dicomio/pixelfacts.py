@@ -14,6 +14,8 @@ from typing import Any, BinaryIO, NamedTuple, cast
 
 from pydicom.dataset import Dataset
 
+from dcmscrub.outcomes import FileProblem, Reason
+
 # transfer syntaxes whose pixel data is native (not encapsulated)
 IMPLICIT_LE = "1.2.840.10008.1.2"
 EXPLICIT_LE = "1.2.840.10008.1.2.1"
@@ -26,8 +28,10 @@ _UNDEFINED = 0xFFFFFFFF
 _LONG_VRS = frozenset({b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"UN"})
 
 
-class PixelProblem(Exception):
-    """Why the pixel data of one file cannot be blanked; ``code`` is fixed (never a value).
+class PixelProblem(FileProblem):
+    """Why the pixel data of one file cannot be blanked: a :class:`FileProblem` whose reason is
+    the :class:`Reason` of the same fixed ``code`` (never a value), so the worker turns it into
+    that file's outcome like any other (quarantined or failed, never a partial output).
 
     Codes: ``pixels_unsupported_syntax`` (no decoder or encoder path for the transfer syntax,
     e.g. MPEG/HEVC video, JPEG XL, deflated), ``pixels_unsupported_layout`` (bit-packed or
@@ -40,7 +44,7 @@ class PixelProblem(Exception):
     """
 
     def __init__(self, code: str) -> None:
-        super().__init__(code)
+        super().__init__(Reason(code))
         self.code = code
 
 

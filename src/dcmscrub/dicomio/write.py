@@ -2,7 +2,10 @@
 
 :func:`write_file` encodes the header (:mod:`dcmscrub.dicomio.encode`), then copies the pixel data
 element byte for byte from the input in 1 MiB blocks, then any elements that followed it, all in
-the input's transfer syntax. The pixels are never decoded.
+the input's transfer syntax. The pixels are never decoded, unless a :class:`PixelPlan` says which
+rectangles to blank (Clean Pixel Data): the header then gets the plan's changes (transfer syntax,
+photometric interpretation, lossy history) and the pixel data is streamed through
+:func:`dcmscrub.dicomio.pixels.write_pixels`, one frame in memory at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, Implic
 
 from dcmscrub._version import __version__
 from dcmscrub.dicomio.encode import encode_dataset, encode_file_meta
+from dcmscrub.dicomio.pixels import BlankReport, PixelPlan, apply_plan, write_pixels
 from dcmscrub.dicomio.read import Header, quiet_pydicom
 from dcmscrub.dicomio.sniff import PREAMBLE
 from dcmscrub.outcomes import FileProblem, Reason
@@ -60,11 +64,22 @@ def _give_vrs(ds: Dataset) -> None:
                 _give_vrs(item)
 
 
-def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
+def write_file(
+    out: BinaryIO, header: Header, src: BinaryIO, pixels: PixelPlan | None = None
+) -> BlankReport | None:
     """Write the de-identified ``header`` as a Part 10 file, then its pixel data, then any
-    elements that followed the pixel data, in the input's transfer syntax."""
+    elements that followed the pixel data, in the input's transfer syntax.
+
+    With ``pixels`` (a plan made from this input), the plan's rectangles are blanked on the way
+    and its report returned. A :class:`~dcmscrub.dicomio.pixels.PixelProblem` may then be raised
+    after part of the output is written: the caller discards the output (the worker writes under
+    a temporary name that an exception removes)."""
     ensure_file_meta(header)
     ds = header.ds
+    if pixels is not None:
+        if header.deflated or header.pixel_start != pixels.facts.element_start:
+            raise FileProblem(Reason.INTERNAL)  # a plan for another file, or for no pixel data
+        apply_plan(ds, pixels)
     if not header.implicit_vr:
         _give_vrs(ds)
     after = {t: ds._dict[t] for t in list(ds._dict) if header.pixel_start is not None and int(t) > 0x7FE00010}
@@ -77,18 +92,23 @@ def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
         if header.deflated:
             dcmwrite(buffer, ds, enforce_file_format=True)
             out.write(buffer.getbuffer())
-            return
+            return None
         _write_part10(buffer, header)
         out.write(buffer.getbuffer())
         if header.pixel_start is None or header.pixel_end is None:
-            return
-        _copy_range(src, out, header.pixel_start, header.pixel_end)
+            return None
+        report = None
+        if pixels is None:
+            _copy_range(src, out, header.pixel_start, header.pixel_end)
+        else:
+            report = write_pixels(pixels, src, out)
         if after:
             tail = Dataset()
             tail._dict.update(after)
             tail_bytes = bytearray()
             encode_dataset(tail, header.implicit_vr, header.little_endian, tail_bytes)
             out.write(tail_bytes)
+        return report
 
 
 def _write_part10(out: io.BytesIO, header: Header) -> None:
