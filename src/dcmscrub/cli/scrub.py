@@ -14,7 +14,9 @@ from dcmscrub.batch.sink import AgeSink, PlainSink, Sink
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import AUDIT_KEY_ENV, LINKAGE_ENV, DebugOpt, JsonOpt, LogOpt, QuietOpt, app
 from dcmscrub.cli.console import info, print_json, run_progress, stderr_console, summary_line, warn
+from dcmscrub.deid.profile import Profile
 from dcmscrub.errors import ConfigError, UsageError
+from dcmscrub.outcomes import BURNED_IN_TEXT
 from dcmscrub.profiles import load_profile
 from dcmscrub.standard.options import OPTIONS
 
@@ -109,6 +111,9 @@ def scrub(
             "no linkage key: pseudonyms use a random secret for this run only and will not match "
             "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
         )
+    detector_note = _detector_note(prof)
+    if detector_note:
+        warn(console, detector_note)
     signer = readers.audit_signer(audit_key)
     shard_spec = readers.shard(shard)
     log_path = log or default_log_path(os.environ)
@@ -137,7 +142,44 @@ def scrub(
     with run_progress(console, quiet=quiet, verbose=verbose) as bar:
         summary = scrub_tree(inputs, out, options, on_start=bar.start, on_result=bar.advance)
     info(console, summary_line(summary))
+    held = sum(1 for r in summary.problems if r.reason in BURNED_IN_TEXT)
+    if held:
+        info(console, _held_note(held, prof))
     if json_out:
         print_json(summary.to_json())
     if summary.error is not None:
         raise summary.error
+
+
+def _ocr_installed() -> bool:
+    from dcmscrub.deid.textdetect import ocr_available
+
+    return ocr_available()
+
+
+def _detector_note(prof: Profile) -> str | None:
+    """A warning when the profile asks for the detector where it may run and it cannot."""
+    if prof.pixels.detector.enabled == "auto" and not _ocr_installed():
+        return (
+            f"profile {prof.name} would run the text detector (pixels_detector: enabled: auto), but the "
+            "[ocr] extra is not installed: images at risk of burned-in text that no pixels rule clears "
+            "will be quarantined (pip install 'dcmscrub[ocr]' adds it)"
+        )
+    return None
+
+
+def _held_note(held: int, prof: Profile) -> str:
+    """What would clean the files held back for burned-in text, instead of quarantining them."""
+    files = f"{held} file{'s' * (held != 1)} held back for possible burned-in text"
+    rules = "add pixels rules with the rectangles of their devices (README: Clean Pixel Data)"
+    if not _ocr_installed():
+        return (
+            f"{files}: the [ocr] extra (pip install 'dcmscrub[ocr]') would detect text in their pixels "
+            f"and blank it (pixels_detector: {{enabled: auto}} in the profile); or {rules}"
+        )
+    if prof.pixels.detector.enabled == "off":
+        return (
+            f"{files}: the [ocr] extra is installed; pixels_detector: {{enabled: auto}} in the profile "
+            f"would detect text in their pixels and blank it; or {rules}"
+        )
+    return f"{files}; {rules}"
