@@ -39,7 +39,8 @@ prove that none of it reaches the output tree.
 
   - Secondary Capture, MONOCHROME2, BurnedInAnnotation ``YES``, and the patient's name and MRN really
     are drawn into the pixels: the tool must quarantine it.
-  - Secondary Capture, RGB, BurnedInAnnotation ``NO``.
+  - Secondary Capture, RGB, BurnedInAnnotation ``NO``: a screen capture, so still held back unless a
+    pixels rule or the detector clears it.
   - One CT slice encoded RLE Lossless (pydicom's own RLE encoder needs no numpy).
 
 * ``README.txt`` and ``MANIFEST.json`` (both plain text). ``MANIFEST.json`` lists every generated
@@ -840,7 +841,11 @@ def generate(out: Path) -> list[Entry]:
             if ds is sc_yes:
                 entries.append(_dicom_entry(ds, rel, "dicom", "quarantine", P3, "BurnedInAnnotation YES"))
             elif ds is sc_no:
-                entries.append(_dicom_entry(ds, rel, "dicom", "deidentify", P3, "BurnedInAnnotation NO"))
+                # a screen capture: held back unless a pixels rule or the detector clears it,
+                # whatever its BurnedInAnnotation says (profiles/example-pixels.yaml clears it)
+                entries.append(
+                    _dicom_entry(ds, rel, "dicom", "quarantine", P3, "screen capture, BurnedInAnnotation NO")
+                )
             else:
                 entries.append(_dicom_entry(ds, rel, "dicom", "deidentify", P3, "RLE Lossless"))
     entries.append(
@@ -982,7 +987,10 @@ def write_manifest(out: Path, entries: list[Entry]) -> None:
         "uid_root": UID_ROOT,
         "expected_outcomes": {
             "deidentify": "DICOM: de-identify and write",
-            "quarantine": "DICOM with BurnedInAnnotation YES: never written as de-identified",
+            "quarantine": (
+                "DICOM whose pixels may show identifying text (BurnedInAnnotation not NO, or a screen "
+                "capture, ultrasound, ...): not written unless a pixels rule or the detector clears it"
+            ),
             "skip-non-dicom": "not DICOM: skipped",
             "skip-dicomdir": "DICOMDIR (Media Storage Directory): skipped, it indexes the input tree",
             "skip-empty": "zero-length file: skipped",
