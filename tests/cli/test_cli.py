@@ -29,7 +29,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def good_tree(tmp_path: Path) -> Path:
-    """sample_data without the burned-in file (so a basic run exits 0)."""
+    """sample_data without the files held back for burned-in text (so a basic run exits 0)."""
     tree = tmp_path / "good"
     shutil.copytree(SAMPLE, tree)
     manifest = json.loads((SAMPLE / "MANIFEST.json").read_text())
@@ -58,9 +58,9 @@ def test_exit_0_and_json_summary(
     )
     assert code == 0, err
     summary = json.loads(out)
-    assert summary["exit_code"] == 0 and summary["counts"]["written"] == 10
+    assert summary["exit_code"] == 0 and summary["counts"]["written"] == 9
     assert summary["status"] == "ok" and summary["linkage_key"] == "file"
-    assert "done:" in err and "10 written" in err
+    assert "done:" in err and "9 written" in err
     assert "Traceback" not in err
 
 
@@ -288,7 +288,7 @@ def test_quiet_prints_nothing_and_json_goes_to_stdout(
         LINKAGE,
         linkage_file,
     )
-    assert code == 3 and err == "" and json.loads(out)["counts"]["written"] == 10
+    assert code == 3 and err == "" and json.loads(out)["counts"]["written"] == 9
 
 
 def test_problem_files_are_listed_with_their_relative_path(
