@@ -127,35 +127,6 @@ def test_no_network_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.ocr
-@pytest.mark.slow
-@pytest.mark.parametrize("syntax", ["native", "rle", "jpeg"])
-def test_generated_cine_comes_out_without_readable_text(
-    syntax: str, tmp_path: Path, detector: TextDetector
-) -> None:
-    """The issue's acceptance check: 50 frames 800x600, every frame detected, union blanked."""
-    path = make_us_cine.write_cine(tmp_path / "cine.dcm", syntax, n=50)
-    data = path.read_bytes()
-    path.unlink()
-    _, facts, fh = facts_of(data)
-    regions = detector.regions_in_frames(iter_frames(facts, fh), facts.number_of_frames)
-    out, report = blank_file(data, regions)
-    assert report is not None and report.frames == 50
-    for text, box in make_us_cine.text_boxes():
-        assert _covered(box, regions) == (0 if text == "dB" else 1.0), text
-    before, after = decode(data), decode(out)
-    mask = np.zeros(before.shape[1:3], bool)
-    for x, y, w, h in regions:
-        mask[y : y + h, x : x + w] = True
-    assert np.array_equal(before[:, ~mask], after[:, ~mask])  # lossless outside (JPEG: vs decoded)
-    assert not after[:, mask].any() if syntax != "jpeg" else True
-    check = TextDetector(threads=2, margin=0)
-    _, facts, fh = facts_of(out)
-    for index, (frame, pi) in enumerate(iter_frames(facts, fh)):
-        for box in check.detect(frame, pi):
-            assert _covered(box, regions) < 0.25, (index, box)
-
-
-@pytest.mark.ocr
 def test_rectangle_rules_alone_leave_no_text_in_their_rectangles(
     tmp_path: Path, detector: TextDetector
 ) -> None:
