@@ -74,17 +74,20 @@ def test_a_50_frame_cine_comes_out_without_readable_text(syntax: str, tmp_path: 
     (tmp_path / "in").mkdir()
     source = make_us_cine.write_cine(tmp_path / "in" / "cine.dcm", syntax, n=50)
     output, record = scrub_one(source, tmp_path)
-    assert record["pixels"]["by"] == "detector" and record["pixels"]["blanked"] >= 6
+    assert record["pixels"]["by"] == "detector" and record["pixels"]["blanked"] >= 1  # boxes that touch merge
     before, after = decode(source.read_bytes()), decode(output.read_bytes())
     fill = np.array((0, 128, 128) if syntax == "jpeg" else (0, 0, 0), np.uint8)  # JPEG: YBR_FULL
-    changed = (before != after).any(axis=(0, 3))  # a pixel changed in any frame
-    blanked = (after == fill).all(axis=3).all(axis=0)  # the fill in every frame
-    assert not (changed & ~blanked).any()  # what changed is blanking, and nothing else
-    assert blanked.mean() < 0.2  # text boxes, not the picture
+    changed = (before != after).any(axis=(0, 3))  # a pixel changed in some frame
+    assert (after[:, changed] == fill).all()  # what changed is blanking (in every frame), nothing else
+    assert 0 < changed.mean() < 0.2  # text boxes, not the picture
+    black = (after == fill).all(axis=3).all(axis=0)
     for text, box in make_us_cine.text_boxes():
-        assert covered(box, blanked) == (0.0 if text == "dB" else 1.0), text  # the scale mark stays
+        if text == "dB":
+            assert covered(box, changed) == 0.0  # the allow-listed scale mark stays
+        else:
+            assert covered(box, black) == 1.0, text
     pi = "YBR_FULL" if syntax == "jpeg" else "RGB"
-    no_text_left(after, pi, blanked)
+    no_text_left(after, pi, changed)
 
 
 def test_the_sample_burned_in_file_comes_out_without_readable_text(tmp_path: Path) -> None:
