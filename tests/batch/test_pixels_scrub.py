@@ -20,7 +20,7 @@ from dcmscrub.batch import pixels as batch_pixels
 from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import PlainSink
 from dcmscrub.errors import ConfigError
-from dcmscrub.outcomes import Outcome
+from dcmscrub.outcomes import FileProblem, Outcome, Reason
 from dcmscrub.profiles import load_profile
 
 TESTS = Path(__file__).absolute().parents[1]
@@ -270,3 +270,15 @@ def test_the_pixels_field_round_trips_and_is_checked() -> None:
     ):
         assert FileRecord.from_fields(fields | {"pixels": bad}) is None
     assert "pixels" not in FileRecord("d", Outcome.WRITTEN).to_fields()  # older readers see nothing new
+
+
+def test_a_required_detector_that_cannot_load_fails_the_file_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start of a run checks the extra; should it still go missing, each file fails closed."""
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    profile = profile_file(tmp_path, "version: 1\nname: on\npixels_detector: {enabled: on}\n")
+    step = batch_pixels.PixelStep(load_profile(str(profile)))
+    with pytest.raises(FileProblem) as caught:
+        step._load_detector()
+    assert caught.value.reason == Reason.PIXELS_DETECTOR_FAILED
