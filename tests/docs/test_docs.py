@@ -165,6 +165,7 @@ def test_a_plain_wheel_ships_the_profiles_and_the_command(tmp_path: Path) -> Non
         "profiles/limited-data-set.yaml",
         "standard/data/table-e1-1.yaml",
         "standard/data/table-e3-10-1.yaml",
+        "profiles/data/pixel-catalogue.yaml",
     ):
         assert f"dcmscrub/{needed}" in names, needed
     assert "dcmscrub/py.typed" in names
