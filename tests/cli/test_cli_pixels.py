@@ -88,3 +88,26 @@ def test_a_clean_run_says_nothing_about_the_extra(tmp_path: Path, capsys: pytest
         tmp_path / "a.jsonl",
     )
     assert code == 0 and "[ocr]" not in err and "2 written" in err
+
+
+def test_profile_show_renders_the_pixel_sections_so_they_reload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "site.yaml"
+    source.write_text(
+        (REPO / "profiles" / "example-pixels.yaml").read_text().replace("extends: basic", "extends: basic\n")
+        + "pixels_detector: {enabled: auto, keep_text: [cm], also: [{Manufacturer: ACME*}]}\n"
+    )
+    code, shown, _ = run(capsys, "profile", "show", source)
+    assert code == 0 and "# built-in catalogue: version 1, revision 1, 114 rules" in shown
+    again = tmp_path / "shown.yaml"
+    again.write_text(shown)
+    a, b = load_profile(str(source)).pixels, load_profile(str(again)).pixels
+    assert [(r.match_yaml(), r.rects, r.note) for r in a.rules] == [
+        (r.match_yaml(), r.rects, r.note) for r in b.rules
+    ]
+    assert (a.catalogue_choice, a.detector.enabled, a.detector.keep_text) == ("builtin", "auto", ("cm",))
+    assert (b.catalogue_choice, b.detector.enabled, b.detector.keep_text) == ("builtin", "auto", ("cm",))
+    assert [[c.as_yaml() for c in m] for m in a.detector.also] == [
+        [c.as_yaml() for c in m] for m in b.detector.also
+    ]
