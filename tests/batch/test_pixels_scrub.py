@@ -21,7 +21,7 @@ from dcmscrub.batch.scrub import ScrubOptions, scrub_tree
 from dcmscrub.batch.sink import PlainSink
 from dcmscrub.errors import ConfigError
 from dcmscrub.outcomes import FileProblem, Outcome, Reason
-from dcmscrub.profiles import load_profile
+from dcmscrub.profiles import load_builtin_catalogue, load_profile
 
 TESTS = Path(__file__).absolute().parents[1]
 sys.path.insert(0, str(TESTS / "dicomio"))
@@ -57,6 +57,11 @@ def records(out: Path) -> list[dict[str, Any]]:
     return [r for r in lines if r.get("event") == "file"]
 
 
+def run_start(out: Path) -> dict[str, Any]:
+    lines = [json.loads(line) for line in (out.parent / f"{out.name}.jsonl").read_text().splitlines()]
+    return next(r for r in lines if r.get("event") == "run_start")
+
+
 def profile_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "p.yaml"
     path.write_text(text)
@@ -82,6 +87,7 @@ def test_the_builtin_profiles_hold_back_both_screen_captures(tmp_path: Path) -> 
     out = tmp_path / "out"
     summary = run([SC_DIR], out)
     assert summary.counts["quarantined"] == 2 and summary.counts["written"] == 0
+    assert "pixels" not in run_start(out)["profile"]  # a profile that cleans no pixels says nothing
     reasons = sorted(r["error_code"] for r in records(out))
     assert reasons == ["burned_in_annotation", "pixels_not_cleared"]  # YES, and a screen capture saying NO
 
@@ -102,6 +108,13 @@ def test_a_pixels_rule_cleans_the_sample_burned_in_file(tmp_path: Path) -> None:
         assert ("113101", "DCM") in codes and ("113100", "DCM") in codes
         assert "clean-pixel-data" in d.DeidentificationMethod
     assert [r["pixels"] for r in records(out)] == [{"blanked": 1, "by": "rule"}] * 2
+    start = run_start(out)["profile"]["pixels"]  # what the run's cleaning rested on
+    catalogue = load_builtin_catalogue()
+    assert start == {
+        "rules": 2,
+        "catalogue": {"revision": catalogue.revision, "sha256": catalogue.sha256},
+        "detector": "off",
+    }
 
 
 def test_nothing_to_blank_copies_the_pixel_data_byte_for_byte(tmp_path: Path) -> None:
@@ -277,7 +290,7 @@ def test_a_required_detector_that_cannot_load_fails_the_file_not_the_run(
 ) -> None:
     """The start of a run checks the extra; should it still go missing, each file fails closed."""
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
-    profile = profile_file(tmp_path, "version: 1\nname: on\npixels_detector: {enabled: on}\n")
+    profile = profile_file(tmp_path, "version: 1\nname: required\npixels_detector: {enabled: on}\n")
     step = batch_pixels.PixelStep(load_profile(str(profile)))
     with pytest.raises(FileProblem) as caught:
         step._load_detector()

@@ -125,3 +125,19 @@ def test_the_detector_looks_at_what_would_be_held_back_and_what_also_names() -> 
     assert wants_detector(ds(Manufacturer="Acme Imaging"), auto)
     assert not wants_detector(ds(), auto)
     assert not wants_detector(ds(Modality="US"), profile())  # off by default
+
+
+def test_deidentify_alone_never_claims_pixels_it_did_not_blank() -> None:
+    from dcmscrub.deid.engine import deidentify
+    from dcmscrub.deid.pseudonym import Pseudonymizer
+
+    d = ds(Modality="US", BurnedInAnnotation="YES", SOPInstanceUID="1.2.3", PatientID="X")
+    rules = profile(RULE)
+    report = deidentify(d, rules, Pseudonymizer(bytes(32), "t"))  # no verdict: nobody blanks
+    assert report.quarantine == Reason.PIXELS_NOT_CLEARED and d.BurnedInAnnotation == "YES"
+    verdict = pixel_verdict(d, rules)
+    report = deidentify(d, rules, Pseudonymizer(bytes(32), "t"), verdict)  # the worker's way
+    assert report.quarantine is None and report.pixels.regions == (Rect(0, 0, 200, 10),)
+    assert d.BurnedInAnnotation == "NO"
+    codes = [i.CodeValue for i in d.DeidentificationMethodCodeSequence]
+    assert codes == ["113100", "113101"]

@@ -24,7 +24,6 @@ from dcmscrub.deid.pixels import (
     DetectorSettings,
     PixelRule,
     Rect,
-    keeps_text,
     regions_for,
 )
 from dcmscrub.deid.pixels_catalogue import parse_catalogue
@@ -495,12 +494,6 @@ pixels_detector:
         (5, "unknown key 'pixels_detector.modalities'"),
     ]
     assert problems[1].hint == "keep_text is exact text: a wildcard could keep a name"
-
-
-def test_keep_text_is_exact_in_any_case() -> None:
-    s = DetectorSettings(keep_text=("cm", "Hz"))
-    assert keeps_text(s, " CM ") and keeps_text(s, "hz")
-    assert not keeps_text(s, "5 cm") and not keeps_text(s, "") and not keeps_text(s, "Doe")
 
 
 # -- the built-in catalogue ---------------------------------------------------------------

@@ -248,10 +248,11 @@ def deidentify(
     ``ds`` may carry ``file_meta`` (MediaStorageSOPInstanceUID then follows the new
     SOPInstanceUID). ``pixels`` is the object's pixel verdict when the caller made it (the worker,
     with the text detector's boxes); without it the verdict of the profile's pixel rules alone is
-    used. An object the verdict does not release (burned-in text nothing cleared: see
-    :mod:`dcmscrub.deid.burned_in`) is left unchanged and reported with ``quarantine``; one it
-    cleared is marked cleaned (BurnedInAnnotation NO, 113101) and the caller blanks
-    ``report.pixels.regions``.
+    used, and an object they would clear by blanking rectangles is not released (this function
+    changes no pixel: ``scrub_tree`` does). An object the verdict does not release (burned-in
+    text nothing cleared: see :mod:`dcmscrub.deid.burned_in`) is left unchanged and reported with
+    ``quarantine``; one it cleared is marked cleaned (BurnedInAnnotation NO, 113101): the caller
+    blanks ``report.pixels.regions`` before the output leaves.
     """
     with warnings.catch_warnings():
         # pydicom warns about odd values, quoting them: nothing may echo a value
@@ -267,6 +268,10 @@ def _deidentify(
     old_ids = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
     verdict = pixels if pixels is not None else pixel_verdict(ds, profile)
     quarantine = verdict.reason
+    if pixels is None and verdict.regions:
+        # rectangles to blank, and nobody here to blank them (the worker passes its verdict and
+        # writes them): the pixels are not cleared, whatever the rule says
+        quarantine = Reason.PIXELS_NOT_CLEARED
     if quarantine is None and verdict.cleaned and scrubber.keeps_unscanned_pixels():
         quarantine = Reason.PIXELS_NOT_SCANNED
     if quarantine is not None:

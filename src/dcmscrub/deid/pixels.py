@@ -310,9 +310,3 @@ class DetectorSettings:
     def named(self, ds: Dataset) -> bool:
         """True if one of ``also`` matches ``ds``."""
         return any(all(c.holds(ds) for c in conds) for conds in self.also)
-
-
-def keeps_text(settings: DetectorSettings, text: str) -> bool:
-    """True if a recognised ``text`` is on the profile's ``keep_text`` list (exact, any case)."""
-    folded = text.strip().casefold()
-    return bool(folded) and any(folded == k.casefold() for k in settings.keep_text)
