@@ -6,7 +6,11 @@ DEMO_OUT ?= demo-out
 # the demo's own audit log, so that it does not append to the user's
 DEMO_LOG ?= demo-audit/audit.jsonl
 
-.PHONY: install demo test lint types unit sample-data profiles vocabulary vocabulary-check clean
+# a second environment with the [ocr] extra (the text detector), for the tests marked ocr
+OCR_VENV ?= .venv-ocr
+OCR_PY := $(OCR_VENV)/bin/python
+
+.PHONY: install install-ocr demo test test-ocr lint types unit sample-data profiles vocabulary vocabulary-check clean
 
 # a virtual environment with dcmscrub (editable) and its dev tools, remade when pyproject.toml changes
 $(VENV)/.installed: pyproject.toml
@@ -16,6 +20,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+$(OCR_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(OCR_VENV)
+	$(OCR_PY) -m pip install -q --upgrade pip
+	$(OCR_PY) -m pip install -q -e '.[dev,ocr]'
+	touch $@
+
+install-ocr: $(OCR_VENV)/.installed
 
 # exit 3 (partial) is expected: sample_data holds a burned-in-annotation file that is quarantined
 demo: $(VENV)/.installed
@@ -34,6 +46,10 @@ unit: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 test: lint types unit
+
+# the detector's tests (deselected by `make unit`: the core suite never needs the extra)
+test-ocr: $(OCR_VENV)/.installed
+	$(OCR_PY) -m pytest -q -m ocr
 
 profiles: $(VENV)/.installed
 	$(PY) tools/gen_annex_e.py

@@ -39,8 +39,8 @@ prove that none of it reaches the output tree.
 
   - Secondary Capture, MONOCHROME2, BurnedInAnnotation ``YES``, and the patient's name and MRN really
     are drawn into the pixels: the tool must quarantine it.
-  - Secondary Capture, RGB, BurnedInAnnotation ``NO``: quarantined too, a screen capture that no
-    pixel rule has cleared (a header's NO is not proof; dcmscrub.deid.burned_in).
+  - Secondary Capture, RGB, BurnedInAnnotation ``NO``: a screen capture, so still held back unless a
+    pixels rule or the detector clears it.
   - One CT slice encoded RLE Lossless (pydicom's own RLE encoder needs no numpy).
 
 * ``README.txt`` and ``MANIFEST.json`` (both plain text). ``MANIFEST.json`` lists every generated
@@ -841,8 +841,11 @@ def generate(out: Path) -> list[Entry]:
             if ds is sc_yes:
                 entries.append(_dicom_entry(ds, rel, "dicom", "quarantine", P3, "BurnedInAnnotation YES"))
             elif ds is sc_no:
-                note = "Secondary Capture, BurnedInAnnotation NO: pixels not cleared by any pixel rule"
-                entries.append(_dicom_entry(ds, rel, "dicom", "quarantine", P3, note))
+                # a screen capture: held back unless a pixels rule or the detector clears it,
+                # whatever its BurnedInAnnotation says (profiles/example-pixels.yaml clears it)
+                entries.append(
+                    _dicom_entry(ds, rel, "dicom", "quarantine", P3, "screen capture, BurnedInAnnotation NO")
+                )
             else:
                 entries.append(_dicom_entry(ds, rel, "dicom", "deidentify", P3, "RLE Lossless"))
     entries.append(
@@ -986,7 +989,7 @@ def write_manifest(out: Path, entries: list[Entry]) -> None:
             "deidentify": "DICOM: de-identify and write",
             "quarantine": (
                 "DICOM whose pixels may show identifying text (BurnedInAnnotation not NO, or a screen "
-                "capture or ultrasound that no pixel rule has cleared): never written as de-identified"
+                "capture, ultrasound, ...): not written unless a pixels rule or the detector clears it"
             ),
             "skip-non-dicom": "not DICOM: skipped",
             "skip-dicomdir": "DICOMDIR (Media Storage Directory): skipped, it indexes the input tree",

@@ -44,6 +44,13 @@ class Reason(StrEnum):
     BURNED_IN_ANNOTATION = "burned_in_annotation"
     PIXELS_NOT_CLEARED = "pixels_not_cleared"
     RESIDUAL_IDENTIFIER = "residual_identifier"
+    PIXELS_NOT_SCANNED = "pixels_not_scanned"
+    PIXEL_RULE_NO_GEOMETRY = "pixel_rule_no_geometry"
+    PIXEL_RULE_OUTSIDE_IMAGE = "pixel_rule_outside_image"
+    PIXELS_UNSUPPORTED_SYNTAX = "pixels_unsupported_syntax"
+    PIXELS_UNSUPPORTED_LAYOUT = "pixels_unsupported_layout"
+    PIXELS_NO_CODEC = "pixels_no_codec"
+    PIXELS_UNENCODABLE = "pixels_unencodable"
     # failed
     UNREADABLE = "unreadable"
     TRUNCATED = "truncated"
@@ -58,6 +65,12 @@ class Reason(StrEnum):
     NOT_LOGGED = "not_logged"
     DECRYPT_FAILED = "decrypt_failed"
     TOO_LARGE = "too_large"
+    PIXELS_BAD_ATTRIBUTES = "pixels_bad_attributes"
+    PIXELS_SHORT = "pixels_short"
+    PIXELS_UNDECODABLE = "pixels_undecodable"
+    PIXELS_FRAME_COUNT = "pixels_frame_count"
+    PIXELS_INCONSISTENT = "pixels_inconsistent"
+    PIXELS_DETECTOR_FAILED = "pixels_detector_failed"
 
     @property
     def text(self) -> str:
@@ -85,7 +98,23 @@ _SKIPS = frozenset(
         Reason.DUPLICATE_SOP_INSTANCE,
     }
 )
-_QUARANTINES = frozenset({Reason.BURNED_IN_ANNOTATION, Reason.PIXELS_NOT_CLEARED, Reason.RESIDUAL_IDENTIFIER})
+_QUARANTINES = frozenset(
+    {
+        Reason.BURNED_IN_ANNOTATION,
+        Reason.PIXELS_NOT_CLEARED,
+        Reason.PIXELS_NOT_SCANNED,
+        Reason.PIXEL_RULE_NO_GEOMETRY,
+        Reason.PIXEL_RULE_OUTSIDE_IMAGE,
+        Reason.PIXELS_UNSUPPORTED_SYNTAX,
+        Reason.PIXELS_UNSUPPORTED_LAYOUT,
+        Reason.PIXELS_NO_CODEC,
+        Reason.PIXELS_UNENCODABLE,
+        Reason.RESIDUAL_IDENTIFIER,
+    }
+)
+# the reasons that say the pixels may show burned-in text nobody removed (the [ocr] extra's
+# detector would look at them: the CLI says so when it is not installed)
+BURNED_IN_TEXT = frozenset({Reason.BURNED_IN_ANNOTATION, Reason.PIXELS_NOT_CLEARED})
 
 _TEXT: dict[Reason, str] = {
     Reason.EMPTY: "empty file",
@@ -95,11 +124,32 @@ _TEXT: dict[Reason, str] = {
     Reason.NOT_A_FILE: "not a regular file",
     Reason.LOOP: "folder loop",
     Reason.DUPLICATE_SOP_INSTANCE: "another input has the same SOP Instance UID (the first one was written)",
-    Reason.BURNED_IN_ANNOTATION: "burned-in annotation (quarantined: no output)",
-    Reason.PIXELS_NOT_CLEARED: (
-        "pixel data of a kind that shows identifying text (ultrasound, screen capture, ...) "
-        "that no pixel rule has cleared (quarantined: no output)"
+    Reason.BURNED_IN_ANNOTATION: (
+        "burned-in annotation that no pixel rule or detector cleared (quarantined: no output)"
     ),
+    Reason.PIXELS_NOT_CLEARED: (
+        "pixels of a kind that shows identifying text (ultrasound, screen capture, ...) that no pixel "
+        "rule or detector cleared (quarantined: no output)"
+    ),
+    Reason.PIXELS_NOT_SCANNED: (
+        "cleaned pixels, but an icon image or overlay bitmap the profile keeps is not scanned (quarantined)"
+    ),
+    Reason.PIXEL_RULE_NO_GEOMETRY: (
+        "a pixel rule matched, but Rows or Columns is missing or invalid (quarantined)"
+    ),
+    Reason.PIXEL_RULE_OUTSIDE_IMAGE: (
+        "a pixel rule matched, but none of its rectangles is inside the image (quarantined)"
+    ),
+    Reason.PIXELS_UNSUPPORTED_SYNTAX: (
+        "pixels to blank in a transfer syntax dcmscrub cannot re-encode (video, deflated, ...; quarantined)"
+    ),
+    Reason.PIXELS_UNSUPPORTED_LAYOUT: (
+        "pixels to blank in a layout dcmscrub cannot address (1-bit, float, ...; quarantined)"
+    ),
+    Reason.PIXELS_NO_CODEC: (
+        "pixels to blank, but no codec for their transfer syntax is installed (quarantined)"
+    ),
+    Reason.PIXELS_UNENCODABLE: "the blanked pixels could not be re-encoded (quarantined)",
     Reason.RESIDUAL_IDENTIFIER: "an identifier of the input is still in the output (quarantined: no output)",
     Reason.UNREADABLE: "unreadable",
     Reason.TRUNCATED: "truncated",
@@ -114,6 +164,12 @@ _TEXT: dict[Reason, str] = {
     Reason.NOT_LOGGED: "output taken back: its audit record could not be written",
     Reason.DECRYPT_FAILED: "cannot decrypt: wrong key or damaged file",
     Reason.TOO_LARGE: "too large: a declared length or the header is past the header cap (--max-header)",
+    Reason.PIXELS_BAD_ATTRIBUTES: "pixel attributes (Rows, Columns, bits, ...) missing or inconsistent",
+    Reason.PIXELS_SHORT: "less pixel data than its attributes say",
+    Reason.PIXELS_UNDECODABLE: "pixel data that cannot be decoded",
+    Reason.PIXELS_FRAME_COUNT: "compressed pixel data without NumberOfFrames frames",
+    Reason.PIXELS_INCONSISTENT: "frames that decode to different layouts",
+    Reason.PIXELS_DETECTOR_FAILED: "the text detector failed on this file",
 }
 
 

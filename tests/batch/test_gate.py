@@ -108,9 +108,9 @@ def test_a_copied_preamble_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyP
     source = raw_file(tmp_path, part10(raw_base(), preamble=preamble))
     original = dicomio_write.encode_output
 
-    def copying(header: Any) -> dicomio_write.Encoded:
+    def copying(header: Any, pixels: Any = None) -> dicomio_write.Encoded:
         kept = header.ds.preamble
-        encoded = original(header)
+        encoded = original(header, pixels)
         return dataclasses.replace(encoded, head=kept + encoded.head[128:])
 
     monkeypatch.setattr("dcmscrub.batch.worker.encode_output", copying)

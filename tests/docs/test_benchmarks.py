@@ -145,3 +145,25 @@ def test_bench_escrow_memory_measures_both_runs_and_checks_the_escrow(tmp_path: 
     for run in (plain, escrowed):
         assert run["peak_rss_mib"] > 10 and run["rss_mib_at_100pct"] is not None
     assert list(tmp_path.iterdir()) == []  # the generated files are removed
+
+
+def test_the_clean_pixels_benchmark_measures_the_scrub_path(tmp_path: Path) -> None:
+    """Two frames, each syntax: the copy and the rules runs both write, the rules run blanks."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_clean_pixels.py"), "--frames", "2", "--skip-big"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout[proc.stdout.index("\n{\n") :])
+    for syntax in ("native", "rle", "jpeg"):
+        runs = report["per_frame"][syntax]
+        assert json.loads(runs["copy"]["pixels"]) is None
+        assert json.loads(runs["rules"]["pixels"]) == {"blanked": 6, "by": "rule"}
+        assert runs["rules"]["peak_rss_mb"] > 0
+        wall = (runs["rules"]["wall_s"] - runs["copy"]["wall_s"]) * 1000 / 2
+        assert runs["rules"]["ms_per_frame"] == pytest.approx(wall, abs=0.1)
+    assert list(tmp_path.iterdir()) == []  # the generated files are removed

@@ -187,6 +187,7 @@ def test_a_plain_wheel_ships_the_profiles_and_the_command(tmp_path: Path) -> Non
         "standard/data/table-e1-1.yaml",
         "standard/data/table-e3-10-1.yaml",
         "standard/data/iod_types.json",
+        "profiles/data/pixel-catalogue.yaml",
     ):
         assert f"dcmscrub/{needed}" in names, needed
     assert "dcmscrub/py.typed" in names

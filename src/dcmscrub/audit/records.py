@@ -28,8 +28,38 @@ class RunStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class PixelsCleaned:
+    """What was done to an output's pixels (Clean Pixel Data), in counts: ``blanked`` regions (in
+    every frame), cleared ``by`` ``rule``, ``detector`` or ``rule+detector``. Never the text."""
+
+    blanked: int
+    by: str
+
+    def to_fields(self) -> dict[str, object]:
+        """As the log stores it: ``"pixels": {"blanked": N, "by": ...}``."""
+        return {"blanked": self.blanked, "by": self.by}
+
+    @classmethod
+    def from_fields(cls, fields: object) -> PixelsCleaned | None:
+        """The value these fields describe, or None when they are not one."""
+        if not isinstance(fields, Mapping) or set(fields) != {"blanked", "by"}:
+            return None
+        blanked, by = fields["blanked"], fields["by"]
+        if type(blanked) is not int or blanked < 0 or by not in PIXELS_CLEARED_BY:
+            return None
+        return cls(blanked, by)
+
+    def __str__(self) -> str:
+        return f"pixels: blanked {self.blanked} region{'s' * (self.blanked != 1)} ({self.by})"
+
+
+PIXELS_CLEARED_BY = frozenset({"rule", "detector", "rule+detector"})
+
+
+@dataclass(frozen=True)
 class FileRecord:
-    """One input of a run: ``event`` ``file``."""
+    """One input of a run: ``event`` ``file``. ``pixels`` (written only when an output's pixels
+    were cleaned) says how many regions were blanked."""
 
     EVENT: ClassVar[str] = "file"
 
@@ -44,6 +74,7 @@ class FileRecord:
     # where a residual identifier was found (attribute paths, never values); only with
     # error_code residual_identifier, and only then written
     residual: tuple[str, ...] = ()
+    pixels: PixelsCleaned | None = None
 
     def to_fields(self) -> dict[str, object]:
         """The record's fields as the log stores them."""
@@ -59,13 +90,21 @@ class FileRecord:
         }
         if self.residual:
             fields["residual"] = list(self.residual)
+        if self.pixels is not None:
+            fields["pixels"] = self.pixels.to_fields()
         return fields
 
     @classmethod
     def from_fields(cls, fields: object) -> FileRecord | None:
         """The record these fields describe, or None when they are not a valid file record (a
         record from an older version may carry ``input_hmac``, which meant nothing)."""
-        if not isinstance(fields, Mapping) or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | _OPTIONAL:
+        if (
+            not isinstance(fields, Mapping)
+            or not FILE_FIELDS <= fields.keys() <= FILE_FIELDS | OPTIONAL_FIELDS
+        ):
+            return None
+        pixels = None
+        if "pixels" in fields and (pixels := PixelsCleaned.from_fields(fields["pixels"])) is None:
             return None
         residual = fields.get("residual", [])
         if not isinstance(residual, list) or not all(isinstance(r, str) for r in residual):
@@ -89,12 +128,14 @@ class FileRecord:
             fields["output_sha256"],
             *numbers,
             tuple(residual),
+            pixels,
         )
 
 
 FILE_FIELDS = frozenset(FileRecord("", Outcome.WRITTEN).to_fields())
-# optional fields: input_hmac (an older version's, meaningless), residual (the gate's findings)
-_OPTIONAL = frozenset({"input_hmac", "residual"})
+# ``pixels`` when an output's pixels were cleaned; ``residual`` where the gate found an
+# identifier; ``input_hmac`` in records of older versions (it meant nothing)
+OPTIONAL_FIELDS = frozenset({"pixels", "residual", "input_hmac"})
 
 
 @dataclass(frozen=True)

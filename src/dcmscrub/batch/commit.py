@@ -38,6 +38,7 @@ def file_record(audit: AuditLog, result: FileResult) -> FileRecord:
         bytes_out=result.bytes_out,
         ms=result.ms,
         residual=result.where,
+        pixels=result.pixels,
     )
 
 

@@ -33,6 +33,7 @@ from dcmscrub.batch.commit import CommitBatch, in_order
 from dcmscrub.batch.escrowing import RunEscrow
 from dcmscrub.batch.media import tree_dicomdir
 from dcmscrub.batch.outtree import OutputTree, Shard, sweep_temps
+from dcmscrub.batch.pixels import check_detector
 from dcmscrub.batch.pool import Stop, run_all
 from dcmscrub.batch.recovery import hold_mark, take_mark
 from dcmscrub.batch.review import RunReview
@@ -255,7 +256,9 @@ def _after_work(tree: OutputTree, options: ScrubOptions, stop: Stop, summary: Ru
 
 
 def check_options(options: ScrubOptions) -> None:
-    """Options that cannot go together, refused before anything is read or written."""
+    """Options that cannot go together, refused before anything is read or written; a pixel
+    detector the profile needs must be there."""
+    check_detector(options.profile)
     if options.shard is not None and options.linkage_key is None:
         raise ConfigError("--shard needs a linkage key shared by all shards", hint="give --linkage-key FILE")
     if options.dicomdir and options.sink.recipients:
@@ -370,9 +373,32 @@ def _run_start(
         },
         input_roots=[audit.digest(str(r)) for r in roots],
         output_root_digest=audit.digest(str(out)),
-        profile={"name": profile.name, "sha256": profile.sha256, "options": sorted(profile.options)},
+        profile={
+            "name": profile.name,
+            "sha256": profile.sha256,
+            "options": sorted(profile.options),
+            **_pixel_fields(profile),
+        },
         output_root_id=root_id,
     )
+
+
+def _pixel_fields(profile: Profile) -> dict[str, object]:
+    """What the run's pixel cleaning rests on (only when the profile cleans pixels): the built-in
+    catalogue's revision and digest, the number of the profile's own rules, the detector mode."""
+    pixels = profile.pixels
+    if not pixels.rules and pixels.catalogue is None and pixels.detector.enabled == "off":
+        return {}
+    catalogue = pixels.catalogue
+    return {
+        "pixels": {
+            "rules": len(pixels.rules),
+            "catalogue": None
+            if catalogue is None
+            else {"revision": catalogue.revision, "sha256": catalogue.sha256},
+            "detector": pixels.detector.enabled,
+        }
+    }
 
 
 def select_shard(

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from dcmscrub.atomic import write_temp
+from dcmscrub.audit.records import PixelsCleaned
 from dcmscrub.batch.outtree import media_relpath, output_relpath
+from dcmscrub.batch.pixels import PixelStep
 from dcmscrub.batch.sink import Sink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.deid import gate
@@ -31,6 +33,7 @@ from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.deid.review import Removed
 from dcmscrub.dicomio.flat import flatten
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
+from dcmscrub.dicomio.pixels import PixelPlan
 from dcmscrub.dicomio.read import Header, header_bytes, quiet_pydicom, read_header
 from dcmscrub.dicomio.sniff import sniff
 from dcmscrub.dicomio.write import Encoded, encode_output, write_encoded
@@ -60,6 +63,7 @@ class FileResult:
     mapping: FileMapping | None = None  # originals and pseudonyms, for the run's escrow (if any)
     removed: Removed | None = None  # what clean removed (scrub --review only; merged, then dropped)
     where: tuple[str, ...] = ()  # attribute paths of a residual identifier (never values)
+    pixels: PixelsCleaned | None = None  # when the output's pixels were cleaned
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Worker:
         )
         self._made_dirs: set[Path] = set()
         self._exempt = exemptions(settings.profile)
+        self.pixels = PixelStep(settings.profile)
 
     def process(self, index: int, item: InputFile) -> FileResult:
         """De-identify one input; every failure becomes a result, never an exception."""
@@ -133,31 +138,29 @@ class Worker:
             if not self.s.overwrite and final.exists():
                 result.outcome, result.output = Outcome.EXISTS, relpath
                 return
-            identifiers = None
-            if self.s.gate:
-                head, tail = header_bytes(fh, header, item.size)
-                read = flatten(
-                    head,
-                    tail,
-                    implicit=header.implicit_vr,
-                    little=header.little_endian,
-                    deflated=header.deflated,
-                )
-                identifiers = gate.collect(read, item.relpath)
-            report = deidentify(header.ds, self.s.profile, self.pseudonymizer)
+            identifiers = self._identifiers(fh, header, item) if self.s.gate else None
+            # the pixel verdict (rules, catalogue, detector) is made on the header as read, and the
+            # pixel plan before anything is written: a file that cannot be cleaned fails here
+            verdict = self.pixels.verdict(header, fh)
+            if verdict.reason is not None:
+                raise FileProblem(verdict.reason)
+            plan = self.pixels.plan(header, fh, verdict)
+            report = deidentify(header.ds, self.s.profile, self.pseudonymizer, verdict)
             if report.quarantine:
                 raise FileProblem(report.quarantine)
             if (report.patient, report.study_uid, report.series_uid, report.sop_uid) != ids:
                 raise FileProblem(Reason.INTERNAL)  # the prediction above must match what the engine did
-            encoded = encode_output(header)
+            encoded = encode_output(header, plan)
             if identifiers is not None:
                 self._gate(identifiers, encoded, relpath)
             if self.s.dry_run:
                 counting = _HashingWriter(None)
-                write_encoded(cast(BinaryIO, counting), encoded, header, fh)  # finds what writing would find
+                write_encoded(cast(BinaryIO, counting), encoded, header, fh, plan)  # finds what writing finds
                 result.bytes_out = counting.count
             else:
-                self._write(final, encoded, header, fh, result)
+                self._write(final, (encoded, plan), header, fh, result)
+            if verdict.cleaned and verdict.cleared_by is not None:
+                result.pixels = PixelsCleaned(len(plan.rects) if plan else 0, verdict.cleared_by)
             result.outcome, result.output = Outcome.WRITTEN, relpath
             result.notes = report.notes
             result.removed = report.removed if self.s.review and report.removed else None
@@ -181,8 +184,21 @@ class Worker:
         if hits:
             raise FileProblem(Reason.RESIDUAL_IDENTIFIER, tuple(h.where for h in hits))
 
+    def _identifiers(self, fh: BinaryIO, header: Header, item: InputFile) -> gate.Identifiers:
+        """The input's identifiers, read from its bytes with the gate's own reader (dicomio.flat)."""
+        head, tail = header_bytes(fh, header, item.size)
+        read = flatten(
+            head, tail, implicit=header.implicit_vr, little=header.little_endian, deflated=header.deflated
+        )
+        return gate.collect(read, item.relpath)
+
     def _write(
-        self, final: Path, encoded: Encoded, header: Header, src: BinaryIO, result: FileResult
+        self,
+        final: Path,
+        output: tuple[Encoded, PixelPlan | None],
+        header: Header,
+        src: BinaryIO,
+        result: FileResult,
     ) -> None:
         folder = final.parent
         if folder not in self._made_dirs:
@@ -191,10 +207,11 @@ class Worker:
         # the file is written under a temporary name; the parent gives it its final name, in
         # input order, so that which of two inputs with one SOP Instance UID becomes the output
         # never depends on the number of workers
+        encoded, plan = output
         with write_temp(final, tag=self.s.temp_tag, sync=False) as (raw, tmp):
             hashing = _HashingWriter(raw)
             with self.s.sink.open(cast(BinaryIO, hashing)) as stream:
-                write_encoded(stream, encoded, header, src)
+                write_encoded(stream, encoded, header, src, plan)
         result.output_sha256 = hashing.hexdigest()
         result.bytes_out = hashing.count
         result.temp = str(tmp)

@@ -1,12 +1,14 @@
-"""``dcmscrub profile list|show|check``."""
+"""``dcmscrub profile list|show|check|import-pixels``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dcmscrub.atomic import OutputExistsError, atomic_output
 from dcmscrub.cli import readers
 from dcmscrub.cli.app import Command, DebugOpt, JsonOpt, examples, profile_app
 from dcmscrub.cli.console import (
@@ -20,7 +22,7 @@ from dcmscrub.cli.console import (
 )
 from dcmscrub.deid.effective import effective_rows
 from dcmscrub.deid.profile_load import render_profile
-from dcmscrub.errors import ConfigError, ProfileError
+from dcmscrub.errors import ConfigError, InputError, OutputError, ProfileError, UsageError
 from dcmscrub.profiles import check_profiles, list_builtin_profiles, load_profile, profile_warnings
 
 
@@ -106,3 +108,86 @@ def profile_check(
             hint="drop or narrow the rules named above, or enable the option that allows them",
         )
     info(console, f"{len(paths)} profile{'s' * (len(paths) != 1)} ok")
+
+
+_IMPORT_FORMATS = ("ctp", "deid")
+
+
+@profile_app.command(
+    "import-pixels",
+    cls=Command,
+    epilog=examples(
+        "dcmscrub profile import-pixels DicomPixelAnonymizer.script -o ctp-pixels.yaml",
+        "dcmscrub profile import-pixels deid.dicom --format deid -o deid-pixels.yaml",
+        "# then in a site profile: extends: ctp-pixels.yaml (or copy the rules you checked)",
+    ),
+)
+def profile_import_pixels(
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CTP DicomPixelAnonymizer.script or a deid recipe.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="ctp|deid", help="The file's format (default: guessed)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="OUT", help="Write the profile here (default: stdout)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="The profile's name (default: from FILE).")
+    ] = None,
+    _debug: DebugOpt = False,
+) -> None:
+    """Convert a peer's burned-in text rectangles (RSNA CTP, pydicom/deid) into a profile with
+    ``pixels:`` rules: one rule per signature, each with a comment naming its source line."""
+    from dcmscrub.deid.pixels_ctp import import_ctp_script
+    from dcmscrub.deid.pixels_deidrecipe import import_deid_recipe
+    from dcmscrub.deid.pixels_import import render_pixels_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}"
+        ) from None
+    kind = fmt or _guess_format(path, text)
+    if kind not in _IMPORT_FORMATS:
+        raise UsageError(f"unknown format '{kind}'", hint="--format ctp or --format deid")
+    result = import_ctp_script(text) if kind == "ctp" else import_deid_recipe(text)
+    profile_name = name or _profile_name(path)
+    rendered = render_pixels_yaml(result, profile_name=profile_name)
+    console = stderr_console()
+    info(
+        console,
+        f"{result.found} source rules: {result.converted} converted into {len(result.rules)} pixels rules, "
+        f"{len(result.skipped)} skipped",
+    )
+    for skipped in result.skipped:
+        info(console, f"skipped line {skipped.line}: {' '.join(skipped.reason.split())}")
+    if output is None:
+        sys.stdout.write(rendered)
+        return
+    try:
+        with atomic_output(output, mode=0o644) as fh:
+            fh.write(rendered.encode("utf-8"))
+    except OutputExistsError:
+        raise OutputError(
+            f"{output} already exists", hint="choose another name or move the old file away"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or 'error'}") from None
+    info(console, f"wrote {output}: check it with dcmscrub profile check {output}")
+
+
+def _guess_format(path: Path, text: str) -> str:
+    if "%filter" in text or path.name.startswith("deid"):
+        return "deid"
+    if path.suffix == ".script" or "{" in text:
+        return "ctp"
+    raise UsageError(f"cannot tell the format of {path}", hint="give --format ctp or --format deid")
+
+
+def _profile_name(path: Path) -> str:
+    stem = "".join(c if c.isalnum() or c in "._-" else "-" for c in path.stem).strip("-._") or "imported"
+    return f"pixels-{stem}"[:64]

@@ -37,9 +37,10 @@ from dcmscrub.cli.console import (
     summary_line,
     warn,
 )
+from dcmscrub.deid.profile import Profile
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER
 from dcmscrub.errors import ConfigError, UsageError
-from dcmscrub.outcomes import Outcome
+from dcmscrub.outcomes import BURNED_IN_TEXT, Outcome
 from dcmscrub.profiles import load_profile
 from dcmscrub.standard.options import OPTIONS
 
@@ -205,6 +206,9 @@ def scrub(
             "no linkage key: pseudonyms use a random secret for this run only and will not match "
             "other runs (give --linkage-key FILE; make one with: dcmscrub keygen --linkage -o FILE)",
         )
+    detector_note = _detector_note(prof)
+    if detector_note:
+        warn(console, detector_note)
     signer = readers.audit_signer(audit_key)
     escrow_options = readers.escrow(escrow or [], escrow_out, prof.escrow_recipients)
     shard_spec = readers.shard(shard)
@@ -255,17 +259,21 @@ def scrub(
             bar.advance(result)
 
         summary = scrub_tree(inputs, out, options, on_start=start, on_result=advance)
-    _report(console, summary, json_out=json_out)
+    _report(console, summary, prof, json_out=json_out)
     if summary.error is not None:
         raise summary.error
 
 
-def _report(console: Console, summary: RunSummary, *, json_out: bool) -> None:
-    """The run's summary line, what it says once (notes, anchors, rotation, DICOMDIR), its JSON."""
+def _report(console: Console, summary: RunSummary, prof: Profile, *, json_out: bool) -> None:
+    """The run's summary line, what it says once (notes, anchors, rotation, DICOMDIR, what would
+    clean files held back for burned-in text), its JSON."""
     if summary.dicomdir is not None:
         for relpath, why in summary.dicomdir.left_out:
             warn(console, f"not in the DICOMDIR: {relpath}: {why}")
     info(console, summary_line(summary))
+    held = sum(1 for r in summary.problems if r.reason in BURNED_IN_TEXT)
+    if held:
+        info(console, _held_note(held, prof))
     for missed in summary.anchor_failures:
         warn(console, f"the run's checkpoint could not be anchored in {missed}")
     if summary.rotated is not None:
@@ -274,3 +282,37 @@ def _report(console: Console, summary: RunSummary, *, json_out: bool) -> None:
         warn(console, f"{count} output{'s are' if count != 1 else ' is'} {note.text}")
     if json_out:
         print_json(summary.to_json())
+
+
+def _ocr_installed() -> bool:
+    from dcmscrub.deid.textdetect import ocr_available
+
+    return ocr_available()
+
+
+def _detector_note(prof: Profile) -> str | None:
+    """A warning when the profile asks for the detector where it may run and it cannot."""
+    if prof.pixels.detector.enabled == "auto" and not _ocr_installed():
+        return (
+            f"profile {prof.name} would run the text detector (pixels_detector: enabled: auto), but the "
+            "[ocr] extra is not installed: images at risk of burned-in text that no pixels rule clears "
+            "will be quarantined (pip install 'dcmscrub[ocr]' adds it)"
+        )
+    return None
+
+
+def _held_note(held: int, prof: Profile) -> str:
+    """What would clean the files held back for burned-in text, instead of quarantining them."""
+    files = f"{held} file{'s' * (held != 1)} held back for possible burned-in text"
+    rules = "add pixels rules with the rectangles of their devices (README: Clean Pixel Data)"
+    if not _ocr_installed():
+        return (
+            f"{files}: the [ocr] extra (pip install 'dcmscrub[ocr]') would detect text in their pixels "
+            f"and blank it (pixels_detector: {{enabled: auto}} in the profile); or {rules}"
+        )
+    if prof.pixels.detector.enabled == "off":
+        return (
+            f"{files}: the [ocr] extra is installed; pixels_detector: {{enabled: auto}} in the profile "
+            f"would detect text in their pixels and blank it; or {rules}"
+        )
+    return f"{files}; {rules}"

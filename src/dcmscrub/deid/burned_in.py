@@ -11,10 +11,12 @@ shows identifying text, or when something that looks at the pixels has cleared i
   :mod:`dcmscrub.standard.pixels`), whatever its BurnedInAnnotation says. Quarantined with
   ``pixels_not_cleared``.
 
-:func:`decide` is the single answer; a pixel rule or a detector (issue 16) clears an object by
-passing ``cleared_by``. A profile with ``burned_in: allow`` releases such objects anyway; the
-decision then still carries its reason, so the object's marks do not claim what is not true
-(:func:`dcmscrub.deid.marks.mark_pixels_not_cleared`).
+:func:`decide` is the single answer. A pixel rule that matched the object, or the text detector
+that looked at it, clears it (``cleared_by``: ``rule``, ``detector``, ``rule+detector``): the
+object is then released with the rectangles blanked (:mod:`dcmscrub.deid.pixel_verdict`). A
+profile with ``burned_in: allow`` releases such objects anyway; the decision then still carries its
+reason, so the object's marks do not claim what is not true
+(``uncleared`` in :func:`dcmscrub.deid.marks.mark_deidentified`).
 """
 
 from __future__ import annotations
@@ -95,3 +97,8 @@ def decide(ds: Dataset, policy: str, *, sop_class: str = "", cleared_by: str | N
     if reason is None or cleared_by is not None:
         return PixelDecision(True, None, suspect, cleared_by)
     return PixelDecision(policy == "allow", reason, suspect, None)
+
+
+def at_risk(ds: Dataset) -> bool:
+    """True if :func:`decide` would hold ``ds`` back unless something clears its pixels."""
+    return burned_in_claim(ds) == "yes" or pixel_suspect(ds) is not None

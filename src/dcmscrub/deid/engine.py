@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
-from dcmscrub.deid import burned_in
 from dcmscrub.deid.actions import ElementActions, Target, clean_action
-from dcmscrub.deid.marks import fix_file_meta, mark_deidentified
+from dcmscrub.deid.marks import fix_file_meta, mark_deidentified, mark_pixels_cleaned
+from dcmscrub.deid.pixel_verdict import PixelVerdict, pixel_verdict
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
@@ -39,8 +39,7 @@ _TAG = keyword_dict
 _SOP_CLASS, _SOP_INSTANCE = _TAG["SOPClassUID"], _TAG["SOPInstanceUID"]
 _STUDY_UID, _SERIES_UID = _TAG["StudyInstanceUID"], _TAG["SeriesInstanceUID"]
 _ACCESSION = _TAG["AccessionNumber"]
-# what the IOD's attribute type asks of a present attribute: 1C and 2C count as required, since
-# the input has the attribute (the condition held for its producer)
+_ICON_IMAGE = _TAG["IconImageSequence"]
 
 
 @dataclass
@@ -60,6 +59,7 @@ class FileReport:
     actions: Counter[str] = field(default_factory=Counter)
     notes: frozenset[Note] = frozenset()  # things the run says once about its files (Note.text)
     removed: Removed = field(default_factory=Removed)  # what clean removed (scrub --review)
+    pixels: PixelVerdict = field(default_factory=PixelVerdict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,36 +239,67 @@ class _Scrubber(ElementActions):
             self.notes.add(Note.IOD_UNKNOWN)  # the standard's first action; the run says so once
         return need_of(self.iod, tag, path)
 
+    def keeps_unscanned_pixels(self) -> bool:
+        """True if the output would keep pixels nobody scanned for burned-in text: an icon image
+        (Icon Image Sequence) or an overlay bitmap (60xx,3000) that the profile keeps."""
+        for tag in el.tags(self.ds):
+            group, elem = tag >> 16, tag & 0xFFFF
+            if tag == _ICON_IMAGE and self.plan.public_action(tag)[0] != "remove":
+                return True
+            if 0x6000 <= group <= 0x60FF and not group & 1 and elem == 0x3000:
+                rule = self.plan.repeating_rule(tag)
+                kept = rule.action != "remove" if rule is not None else self.plan.overlay_code != "X"
+                if kept:
+                    return True
+        return False
+
 
 # --------------------------------------------------------------------------------------------
 # the public entry points
 
 
-def deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+def deidentify(
+    ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer, pixels: PixelVerdict | None = None
+) -> FileReport:
     """De-identify ``ds`` in place per ``profile``; return what was done.
 
     ``ds`` may carry ``file_meta`` (MediaStorageSOPInstanceUID then follows the new
-    SOPInstanceUID). An object whose pixel data may not be released (dcmscrub.deid.burned_in:
-    BurnedInAnnotation not clearly NO, an ultrasound or screen capture no pixel rule has cleared)
-    is left unchanged and reported with ``quarantine`` set to the reason.
+    SOPInstanceUID). ``pixels`` is the object's pixel verdict when the caller made it (the worker,
+    with the text detector's boxes); without it the verdict of the profile's pixel rules alone is
+    used, and an object they would clear by blanking rectangles is not released (this function
+    changes no pixel: ``scrub_tree`` does). An object the verdict does not release (burned-in
+    text nothing cleared: see :mod:`dcmscrub.deid.burned_in`) is left unchanged and reported with
+    ``quarantine``; one it cleared is marked cleaned (BurnedInAnnotation NO, 113101): the caller
+    blanks ``report.pixels.regions`` before the output leaves.
     """
     with warnings.catch_warnings():
         # pydicom warns about odd values, quoting them: nothing may echo a value
         warnings.simplefilter("ignore")
-        return _deidentify(ds, profile, pseudonymizer)
+        return _deidentify(ds, profile, pseudonymizer, pixels)
 
 
-def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> FileReport:
+def _deidentify(
+    ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer, pixels: PixelVerdict | None
+) -> FileReport:
     plan = compile_plan(profile)
     scrubber = _Scrubber(ds, plan, pseudonymizer)
     old_ids = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
-    pixels = burned_in.decide(ds, profile.burned_in, sop_class=scrubber.sop_class)
-    if not pixels.released:
-        return FileReport(scrubber.patient_code, *old_ids, quarantine=pixels.reason)
+    verdict = pixels if pixels is not None else pixel_verdict(ds, profile)
+    quarantine = verdict.reason
+    if pixels is None and verdict.regions:
+        # rectangles to blank, and nobody here to blank them (the worker passes its verdict and
+        # writes them): the pixels are not cleared, whatever the rule says
+        quarantine = Reason.PIXELS_NOT_CLEARED
+    if quarantine is None and verdict.cleaned and scrubber.keeps_unscanned_pixels():
+        quarantine = Reason.PIXELS_NOT_SCANNED
+    if quarantine is not None:
+        return FileReport(scrubber.patient_code, *old_ids, quarantine=quarantine, pixels=verdict)
     if plan.may_clean:
         scrubber.gather_subject()
     scrubber.walk(ds, (), "normal")
-    mark_deidentified(ds, plan, pixels)
+    mark_deidentified(ds, plan, uncleared=verdict.uncleared)
+    if verdict.cleaned:
+        mark_pixels_cleaned(ds)
     fix_file_meta(ds)
     study, series, sop = (text_of(ds, _STUDY_UID), text_of(ds, _SERIES_UID), text_of(ds, _SOP_INSTANCE))
     return FileReport(
@@ -279,6 +310,7 @@ def _deidentify(ds: Dataset, profile: Profile, pseudonymizer: Pseudonymizer) -> 
         actions=scrubber.actions,
         notes=frozenset(scrubber.notes),
         removed=scrubber.removed,
+        pixels=verdict,
     )
 
 

@@ -6,7 +6,6 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
 from dcmscrub._version import __version__
-from dcmscrub.deid.burned_in import PixelDecision
 from dcmscrub.deid.honesty import codes_that_hold, weakenings
 from dcmscrub.deid.plan import Plan
 from dcmscrub.deid.subject import text_of
@@ -19,23 +18,22 @@ _CODE_SEQUENCE = 0x00120064
 PIXELS_NOT_CLEARED = "pixel data not cleared of burned-in text"
 
 
-def mark_deidentified(ds: Dataset, plan: Plan, pixels: PixelDecision | None = None) -> None:
+def mark_deidentified(ds: Dataset, plan: Plan, *, uncleared: Reason | None = None) -> None:
     """Set PatientIdentityRemoved, DeidentificationMethod (and its code sequence: the Basic Profile
     and exactly the options applied) and LongitudinalTemporalInformationModified.
 
     The marks claim only what holds: a profile whose rules weaken Table E.1-1 beyond its options
     says so in DeidentificationMethod ("modified"), and its code sequence lists only the codes that
     still hold (dcmscrub.deid.honesty); pixel data released without being cleared (``burned_in:
-    allow``) leaves PatientIdentityRemoved at NO, which PS3.3 C.7.1.1 defines as removed "from the
-    Attributes and the Pixel Data"."""
-    uncleared = pixels is not None and pixels.reason is not None
-    ds.PatientIdentityRemoved = "NO" if uncleared else "YES"
+    allow``: ``uncleared`` is why they were suspect) leaves PatientIdentityRemoved at NO, which
+    PS3.3 C.7.1.1 defines as removed "from the Attributes and the Pixel Data"."""
+    ds.PatientIdentityRemoved = "NO" if uncleared is not None else "YES"
     suffix = " (modified)" if weakenings(plan.profile) else ""
     methods = [f"dcmscrub {__version__} profile {plan.profile.name}"[: 64 - len(suffix)] + suffix]
     methods += sorted(plan.options)
-    if uncleared:
+    if uncleared is not None:
         methods.append(PIXELS_NOT_CLEARED)
-        if pixels is not None and pixels.reason == Reason.BURNED_IN_ANNOTATION:
+        if uncleared == Reason.BURNED_IN_ANNOTATION:
             ds.BurnedInAnnotation = "YES"  # whatever unclear value it held: the honest one
     ds.DeidentificationMethod = methods if len(methods) > 1 else methods[0]
     items = []
@@ -55,6 +53,27 @@ def mark_deidentified(ds: Dataset, plan: Plan, pixels: PixelDecision | None = No
         ds.LongitudinalTemporalInformationModified = "MODIFIED"
     else:
         ds.LongitudinalTemporalInformationModified = "REMOVED"
+
+
+# PS3.16 CID 7050: the pixels were cleaned of burned-in identifying text (PS3.15 E.3.1)
+CLEAN_PIXEL_DATA = ("113101", "DCM", "Clean Pixel Data Option")
+CLEAN_PIXEL_DATA_METHOD = "clean-pixel-data"
+
+
+def mark_pixels_cleaned(ds: Dataset) -> None:
+    """After :func:`mark_deidentified`, for an object whose pixels a rule or the detector
+    cleared: BurnedInAnnotation NO, and the Clean Pixel Data Option (113101) in
+    DeidentificationMethodCodeSequence and DeidentificationMethod."""
+    ds.BurnedInAnnotation = "NO"
+    value, scheme, meaning = CLEAN_PIXEL_DATA
+    item = Dataset()
+    item.CodeValue = value
+    item.CodingSchemeDesignator = scheme
+    item.CodeMeaning = meaning
+    ds.DeidentificationMethodCodeSequence.append(item)
+    methods = ds.DeidentificationMethod
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    ds.DeidentificationMethod = [*methods, CLEAN_PIXEL_DATA_METHOD]
 
 
 def fix_file_meta(ds: Dataset) -> None:

@@ -25,6 +25,10 @@ Schema (``version: 1``)::
       clean: vocabulary            # or denylist (the former rule: only identifier shapes go)
       vocabulary: [QUIXLEY, protocol X9]   # terms whose words are known not to identify
       vocabulary_files: [site-terms.txt]   # one term a line, ``#`` comments; relative to this file
+    pixels:                        # Clean Pixel Data: rectangles to blank (dcmscrub.deid.pixels)
+      - {match: {Modality: US, ManufacturerModelName: "LOGIQ E9", Rows: 600}, blank: [[0, 0, 800, 60]]}
+    pixels_catalogue: builtin      # or none (default): also the built-in device catalogue
+    pixels_detector: {enabled: auto, keep_text: [cm, dB]}   # the [ocr] extra's text detector
 
 Along an ``extends`` chain, ``text.vocabulary`` and ``text.vocabulary_files`` add up (base first);
 ``text.clean`` is the last one set.
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dcmscrub.deid.profile_pixels import PixelSettings
 from dcmscrub.deid.selector import Selector
 from dcmscrub.standard.vrs import DATE_VRS, TEXT_VRS
 
@@ -78,6 +83,9 @@ TOP_KEYS = (
     "recipients",
     "escrow",
     "text",
+    "pixels",
+    "pixels_catalogue",
+    "pixels_detector",
 )
 TEXT_KEYS = ("clean", "vocabulary", "vocabulary_files")
 CLEAN_MODES = ("vocabulary", "denylist")
@@ -153,3 +161,5 @@ class Profile:
     declared_options: frozenset[str] = field(default_factory=frozenset)  # before -O additions
     escrow_recipients: tuple[str, ...] = ()  # the escrow's readers; never a data recipient
     text: TextSettings = field(default_factory=TextSettings)
+    # not hashed: the engine's plan (cached per profile) does not depend on it
+    pixels: PixelSettings = field(default_factory=PixelSettings, hash=False)

@@ -21,6 +21,7 @@ from dcmscrub.deid.profile import (
     PseudonymSettings,
     Rule,
 )
+from dcmscrub.deid.profile_pixels import CatalogueReader, merge_pixels, render_pixels
 from dcmscrub.deid.profile_text import VocabularyReader, merge_text, render_text, render_text_comments
 from dcmscrub.deid.profile_yaml import Doc, Layer, parse_layer, suggest
 from dcmscrub.errors import ProfileError, ProfileProblem
@@ -87,10 +88,11 @@ def resolve_profile(
     not_found: NotFoundHint,
     extra_options: Iterable[str] = (),
     read_vocabulary: VocabularyReader | None = None,
+    catalogue: CatalogueReader | None = None,
 ) -> Profile:
     """Load, validate and resolve the profile ``ref`` (read through ``read``), plus ``-O`` options.
     Vocabulary files the chain names are read through ``read_vocabulary`` (None: naming one is a
-    problem).
+    problem); ``catalogue`` reads the built-in pixel catalogue for profiles that choose it.
 
     Raises :class:`ProfileError` listing every problem found in the whole chain.
     """
@@ -110,7 +112,7 @@ def resolve_profile(
     if problems or not layers:
         merge_text(layers, read_vocabulary, problems)  # the vocabulary files' problems too, at once
         raise ProfileError(problems or [ProfileProblem(ref, None, "empty profile")])
-    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems, read_vocabulary)
+    profile = _merge(layers, [o for o in extra if o in OPTIONS], problems, read_vocabulary, catalogue)
     if problems:
         raise ProfileError(problems)
     return profile
@@ -121,6 +123,7 @@ def _merge(
     extra: list[str],
     problems: list[ProfileProblem],
     read_vocabulary: VocabularyReader | None,
+    catalogue: CatalogueReader | None,
 ) -> Profile:
     options: list[str] = []
     rules: list[Rule] = []
@@ -179,6 +182,7 @@ def _merge(
         declared_options=declared,
         escrow_recipients=tuple(escrow),
         text=text,
+        pixels=merge_pixels([layer.pixel for layer in layers], catalogue, top.source, problems),
     )
 
 
@@ -205,12 +209,13 @@ def check_profiles(
     read: SourceReader,
     not_found: NotFoundHint,
     read_vocabulary: VocabularyReader | None = None,
+    catalogue: CatalogueReader | None = None,
 ) -> list[ProfileProblem]:
     """Validate each profile (``profile check``), its vocabulary files too; return every problem."""
     problems: list[ProfileProblem] = []
     for ref in refs:
         try:
-            resolve_profile(ref, read, not_found, read_vocabulary=read_vocabulary)
+            resolve_profile(ref, read, not_found, read_vocabulary=read_vocabulary, catalogue=catalogue)
         except ProfileError as exc:
             problems.extend(exc.problems)
     return problems
@@ -252,4 +257,5 @@ def render_profile(profile: Profile) -> str:
         }
         flow = yaml.safe_dump(rule, sort_keys=False, allow_unicode=True, default_flow_style=True, width=10**6)
         lines.append(f"  - {flow.strip()}  # {r.source}:{r.line}")
+    lines += render_pixels(profile.pixels)
     return "\n".join(lines) + "\n"

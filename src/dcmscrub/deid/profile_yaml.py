@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from dcmscrub.deid import profile_pixels as pixel_sections
 from dcmscrub.deid.profile import (
     ACTION_VRS,
     ACTIONS,
@@ -141,6 +142,7 @@ class Layer:
     text_clean: str | None = None
     text_terms: list[str] = field(default_factory=list)
     text_files: list[tuple[str, int]] = field(default_factory=list)  # (path as written, line)
+    pixel: pixel_sections.PixelLayer = field(default_factory=pixel_sections.PixelLayer)
 
 
 def parse_layer(doc: Doc, base_dir: str | None) -> Layer:
@@ -441,4 +443,7 @@ _SECTIONS: dict[str, Callable[[Doc, yaml.Node, Layer], None]] = {
     "recipients": _parse_recipients_section,
     "escrow": _parse_escrow_section,
     "text": _parse_text_section,
+    "pixels": pixel_sections.parse_pixels_section,
+    "pixels_catalogue": pixel_sections.parse_catalogue_section,
+    "pixels_detector": pixel_sections.parse_detector_section,
 }

@@ -3,8 +3,11 @@
 :func:`encode_output` encodes the header (:mod:`dcmscrub.dicomio.encode`) with a zero preamble and
 a file meta group built from an allow-list; :func:`write_encoded` writes it, copies the pixel data
 element byte for byte from the input in 1 MiB blocks, then any elements that followed it, all in
-the input's transfer syntax. The pixels are never decoded. Between the two, the worker's gate reads
-the encoded plaintext.
+the input's transfer syntax. The pixels are never decoded, unless a :class:`PixelPlan` says which
+rectangles to blank (Clean Pixel Data): the header then gets the plan's changes (transfer syntax,
+photometric interpretation, lossy history) before it is encoded, and the pixel data is streamed
+through :func:`dcmscrub.dicomio.pixels.write_pixels`, one frame in memory at a time. Between
+encoding and writing, the worker's gate reads the encoded plaintext.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, Implic
 from dcmscrub._version import __version__
 from dcmscrub.dicomio.elements import FILE_META_ALLOWED
 from dcmscrub.dicomio.encode import encode_dataset, encode_file_meta
+from dcmscrub.dicomio.pixels import BlankReport, PixelPlan, apply_plan, write_pixels
 from dcmscrub.dicomio.read import Header, quiet_pydicom
 from dcmscrub.dicomio.sniff import PREAMBLE
 from dcmscrub.outcomes import FileProblem, Reason
@@ -110,12 +114,17 @@ class Encoded:
     deflated: bool
 
 
-def encode_output(header: Header) -> Encoded:
+def encode_output(header: Header, pixels: PixelPlan | None = None) -> Encoded:
     """Encode the de-identified ``header`` (file meta built anew, a zero preamble), in the input's
-    transfer syntax, without its pixel data. Raises :class:`FileProblem` (``corrupt``) for a value
-    that breaks its VR's rules (dicomio.encode)."""
+    transfer syntax (or the one ``pixels``, a plan made from this input, sets), without its pixel
+    data. Raises :class:`FileProblem` (``corrupt``) for a value that breaks its VR's rules
+    (dicomio.encode)."""
     build_file_meta(header)
     ds = header.ds
+    if pixels is not None:
+        if header.deflated or header.pixel_start != pixels.facts.element_start:
+            raise FileProblem(Reason.INTERNAL)  # a plan for another file, or for no pixel data
+        apply_plan(ds, pixels)  # its transfer syntax goes into the file meta just built
     ds.preamble = bytes(PREAMBLE)  # never the input's: it may hold anything
     if not header.implicit_vr:
         _give_vrs(ds)
@@ -147,20 +156,35 @@ def encode_output(header: Header) -> Encoded:
     return Encoded(bytes(buffer.getbuffer()), bytes(tail), header.implicit_vr, header.little_endian, False)
 
 
-def write_encoded(out: BinaryIO, encoded: Encoded, header: Header, src: BinaryIO) -> None:
-    """Write ``encoded``'s head, the input's pixel data element copied byte for byte, then the tail."""
+def write_encoded(
+    out: BinaryIO, encoded: Encoded, header: Header, src: BinaryIO, pixels: PixelPlan | None = None
+) -> BlankReport | None:
+    """Write ``encoded``'s head, the input's pixel data element (copied byte for byte, or with
+    ``pixels``' rectangles blanked: its report is returned), then the tail.
+
+    With ``pixels``, a :class:`~dcmscrub.dicomio.pixels.PixelProblem` may be raised after part of
+    the output is written: the caller discards the output (the worker writes under a temporary
+    name that an exception removes)."""
     out.write(encoded.head)
     if encoded.deflated or header.pixel_start is None or header.pixel_end is None:
-        return
-    _copy_range(src, out, header.pixel_start, header.pixel_end)
+        return None
+    report = None
+    if pixels is None:
+        _copy_range(src, out, header.pixel_start, header.pixel_end)
+    else:
+        report = write_pixels(pixels, src, out)
     if encoded.tail:
         out.write(encoded.tail)
+    return report
 
 
-def write_file(out: BinaryIO, header: Header, src: BinaryIO) -> None:
-    """Write the de-identified ``header`` as a Part 10 file, then its pixel data, then any
-    elements that followed the pixel data, in the input's transfer syntax."""
-    write_encoded(out, encode_output(header), header, src)
+def write_file(
+    out: BinaryIO, header: Header, src: BinaryIO, pixels: PixelPlan | None = None
+) -> BlankReport | None:
+    """Write the de-identified ``header`` as a Part 10 file, then its pixel data (``pixels``' rectangles
+    blanked, if given), then any elements that followed the pixel data, in the input's transfer
+    syntax."""
+    return write_encoded(out, encode_output(header, pixels), header, src, pixels)
 
 
 def _copy_range(src: BinaryIO, out: BinaryIO, start: int, end: int) -> None:

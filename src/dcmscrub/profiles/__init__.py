@@ -6,6 +6,7 @@ them without touching a file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from importlib import resources
@@ -15,6 +16,7 @@ import yaml
 
 from dcmscrub.deid.honesty import weakenings
 from dcmscrub.deid.iod_rules import overridden_removals
+from dcmscrub.deid.pixels_catalogue import BUILTIN_NAME, Catalogue, parse_catalogue
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.profile_load import ProfileSource, resolve_profile
 from dcmscrub.deid.profile_load import check_profiles as _check
@@ -24,6 +26,7 @@ from dcmscrub.errors import ProfileProblem
 __all__ = [
     "check_profiles",
     "list_builtin_profiles",
+    "load_builtin_catalogue",
     "load_profile",
     "looks_like_path",
     "profile_warnings",
@@ -91,12 +94,14 @@ def load_profile(ref: str, extra_options: Iterable[str] = ()) -> Profile:
 
     Raises :class:`~dcmscrub.errors.ProfileError` listing every problem found in the whole chain.
     """
-    return resolve_profile(ref, read_source, _builtin_hint, extra_options, read_vocabulary_file)
+    return resolve_profile(
+        ref, read_source, _builtin_hint, extra_options, read_vocabulary_file, catalogue=load_builtin_catalogue
+    )
 
 
 def check_profiles(refs: Iterable[str]) -> list[ProfileProblem]:
     """Validate each profile (``profile check``); return every problem of every file."""
-    return _check(refs, read_source, _builtin_hint, read_vocabulary_file)
+    return _check(refs, read_source, _builtin_hint, read_vocabulary_file, load_builtin_catalogue)
 
 
 def _place(rule: Rule) -> str:
@@ -115,3 +120,11 @@ def profile_warnings(profile: Profile) -> list[str]:
             "(its outputs say PatientIdentityRemoved NO)"
         )
     return out
+
+
+@functools.cache
+def load_builtin_catalogue() -> Catalogue:
+    """The pixel catalogue shipped in the package (``data/pixel-catalogue.yaml``), parsed and
+    validated (read once per process)."""
+    text = (resources.files(__name__) / "data" / BUILTIN_NAME).read_text(encoding="utf-8")
+    return parse_catalogue(text, f"builtin:{BUILTIN_NAME}")
