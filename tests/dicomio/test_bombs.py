@@ -11,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pydicom.uid import DeflatedExplicitVRLittleEndian
 
 from conftest import REPO, SAMPLE
 from dcmscrub.dicomio.limits import DEFAULT_MAX_HEADER, inflate_capped
@@ -54,6 +55,30 @@ def test_a_deflate_bomb_is_inflated_only_up_to_the_cap(tmp_path: Path) -> None:
         fh.seek(0)
         with pytest.raises(FileProblem):
             inflate_capped(fh, 1 << 20)  # not a deflate stream from byte 0: corrupt, not a crash
+
+
+@pytest.mark.filterwarnings("ignore:The value length")  # the long UID is the point
+@pytest.mark.parametrize("long_uid", [False, True])
+@pytest.mark.parametrize("meta_length", [14, 0, 4000])
+def test_a_deflate_bomb_whose_meta_length_lies_is_still_capped(
+    tmp_path: Path, meta_length: int, long_uid: bool
+) -> None:
+    """The file meta's group length says the meta ends before its transfer syntax (or far past
+    it), and a long UID may push the transfer syntax far into the file: the deflated data set must
+    still be inflated under the cap, never whole by pydicom."""
+    bombs = _bombs()
+    path = tmp_path / "deflate.dcm"
+    bombs.deflate_bomb(path, 96)
+    data = path.read_bytes()
+    body = data[144 + int.from_bytes(data[140:144], "little") :]
+    sop = "1." + "2" * 5000 if long_uid else "1.2.826.0.1.3680043.10.1426.99.1"
+    meta = bytearray(bombs._meta(DeflatedExplicitVRLittleEndian, sop))
+    assert meta[132:140] == b"\x02\x00\x00\x00UL\x04\x00"
+    meta[140:144] = meta_length.to_bytes(4, "little")
+    path.write_bytes(bytes(meta) + body)
+    with pytest.raises(FileProblem) as caught:
+        read(path)
+    assert caught.value.reason == Reason.TOO_LARGE
 
 
 def test_the_cap_is_the_header_not_the_pixels() -> None:

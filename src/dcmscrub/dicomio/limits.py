@@ -37,6 +37,7 @@ DEFAULT_MAX_HEADER: Final = 64 << 20
 _INFLATE_CHUNK: Final = 1 << 20
 _ITEM: Final = 0xFFFEE000
 _UNDEFINED: Final = 0xFFFFFFFF
+_ITEM_TAGS: Final = (b"\xfe\xff\x00\xe0", b"\xff\xfe\xe0\x00")  # (FFFE,E000) little and big endian
 
 
 class BoundedReader:
@@ -46,20 +47,28 @@ class BoundedReader:
     def __init__(self, fh: BinaryIO, size: int, budget: int) -> None:
         self._fh, self._size, self._budget = fh, size, budget
         self._used = 0
+        # the position, kept here: pydicom reads a header in hundreds of small reads, and asking
+        # the file each time costs a call into it per read (nothing else moves ``fh`` meanwhile)
+        self._pos = fh.tell()
         self.name = getattr(fh, "name", None)
         # set when a limit was hit: pydicom may wrap the exception in one of its own
         self.exceeded = False
 
     def read(self, n: int | None = -1) -> bytes:
-        left = max(0, self._size - self._fh.tell())
-        want = left if n is None or n < 0 else min(n, left)
+        # the hot path of every header read (one call per element header and value): kept lean
+        pos = self._pos
+        left = self._size - pos
+        left = max(left, 0)
+        want = left if n is None or n < 0 or n > left else n
         self._used += want
         # a declared length past the cap, or a header larger than the cap
-        self.exceeded = (n is not None and n > self._budget) or self._used > self._budget
-        data = b"" if self.exceeded else self._fh.read(want)
-        if want == 8:
-            self.exceeded = _item_too_large(data, self._budget)
-        if self.exceeded:
+        if (n is not None and n > self._budget) or self._used > self._budget:
+            self.exceeded = True
+            raise FileProblem(Reason.TOO_LARGE)
+        data = self._fh.read(want)
+        self._pos = pos + len(data)
+        if want == 8 and data[:4] in _ITEM_TAGS and _item_too_large(data, self._budget):
+            self.exceeded = True
             raise FileProblem(Reason.TOO_LARGE)
         return data
 
@@ -68,10 +77,11 @@ class BoundedReader:
         return FileProblem(Reason.TOO_LARGE if self.exceeded else otherwise)
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._fh.seek(offset, whence)
+        self._pos = self._fh.seek(offset, whence)
+        return self._pos
 
     def tell(self) -> int:
-        return self._fh.tell()
+        return self._pos
 
     def close(self) -> None:
         """The file belongs to the caller: closing the view leaves it open."""

@@ -75,7 +75,7 @@ def read_header(fh: BinaryIO, size: int, kind: str, max_header: int = DEFAULT_MA
     ``max_header`` caps what the header may cost (see :mod:`dcmscrub.dicomio.limits`). Raises
     :class:`FileProblem` (``truncated``, ``corrupt``, ``dicomdir``, ``not_dicom``, ``too_large``).
     """
-    meta = _file_meta(fh, size, kind, max_header)
+    meta = None if _not_deflated(fh, kind) else _file_meta(fh, size, kind, max_header)
     if meta is not None and str(meta[1].get("TransferSyntaxUID", "")) == DeflatedExplicitVRLittleEndian:
         header = _read_deflated(fh, meta, max_header)
         ds = header.ds
@@ -92,6 +92,40 @@ def read_header(fh: BinaryIO, size: int, kind: str, max_header: int = DEFAULT_MA
         if header.pixel_end < size:
             _read_trailing(fh, header, size, max_header)
     return header
+
+
+_DEFLATED = DeflatedExplicitVRLittleEndian.encode()
+_META_PEEK = 4096
+
+
+def _not_deflated(fh: BinaryIO, kind: str) -> bool:
+    """True when the file meta plainly names a transfer syntax that is not deflated: a Part 10
+    file whose group 0002 elements (walked one by one, whatever the group length says, as pydicom
+    reads them) all lie in its first bytes. Then the meta need not be read twice (here and by
+    pydicom); otherwise it is, and a deflated data set is inflated by :func:`_read_deflated` under
+    the cap, never by pydicom."""
+    if kind != "dicom":
+        return False
+    fh.seek(132)
+    head = fh.read(_META_PEEK)
+    pos, syntax = 0, None
+    while pos + 8 <= len(head):
+        group, elem = struct.unpack_from("<HH", head, pos)
+        if group != 0x0002:
+            return syntax is not None and syntax.rstrip(b"\x00 ") != _DEFLATED
+        vr = head[pos + 4 : pos + 6]
+        if vr in LONG_VRS:
+            if pos + 12 > len(head):
+                return False
+            length, value_at = struct.unpack_from("<L", head, pos + 8)[0], pos + 12
+        else:
+            length, value_at = struct.unpack_from("<H", head, pos + 6)[0], pos + 8
+        if length == 0xFFFFFFFF or value_at + length > len(head):
+            return False
+        if elem == 0x0010:
+            syntax = head[value_at : value_at + length]
+        pos = value_at + length
+    return False
 
 
 def _check_kind(ds: Dataset, kind: str) -> None:
