@@ -62,6 +62,9 @@ def text_of(ds: Dataset, tag: int) -> str:
     """A top-level text value as str ('' when absent or empty); never raises on bad data."""
     if not el.has(ds, tag):
         return ""
+    fast = el.first_ascii(ds, tag)
+    if fast is not None:
+        return fast
     try:
         elem = el.peek(ds, tag)
         if elem.value is None:

@@ -13,6 +13,7 @@ identity, where a plain int would go through ``BaseTag.__eq__`` (in Python) on e
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from pydicom.datadict import dictionary_VR
@@ -76,6 +77,28 @@ def raw_bytes(ds: Dataset, tag: int) -> bytes | None:
     if isinstance(elem, RawDataElement):
         return elem.value if elem.value is not None else b""
     return None
+
+
+# VRs whose values are ASCII whatever the character set (PS3.5 6.2): read without pydicom
+_ASCII_VRS = frozenset({"AE", "AS", "CS", "DA", "DT", "TM", "UI"})
+_PRINTABLE = re.compile(rb"[\x20-\x7e]*")
+
+
+def first_ascii(ds: Dataset, tag: int) -> str | None:
+    """The first value of a raw element of an ASCII VR (UI, CS, DA, ...), padding stripped, read
+    straight from its bytes (pydicom's conversion costs tens of microseconds an element); None
+    when the element is decoded already, of another VR, or holds anything but printable ASCII
+    (the caller then asks pydicom)."""
+    elem = ds._dict[_key(tag)]
+    if not isinstance(elem, RawDataElement):
+        return None
+    vr = elem.VR if elem.VR is not None else dictionary_vr(tag)
+    if vr not in _ASCII_VRS:
+        return None
+    value = (elem.value or b"").rstrip(b"\x00 ")
+    if _PRINTABLE.fullmatch(value) is None:
+        return None
+    return value.split(b"\\", 1)[0].decode("ascii").strip(" ")
 
 
 def remove(ds: Dataset, tag: int) -> None:
