@@ -281,8 +281,11 @@ SC = "1.2.840.10008.5.1.4.1.1.7"
         (CT, {0x00080060: element(0x00080060, b"CS", text("US"))}),
         (CT, {0x00080008: element(0x00080008, b"CS", text("DERIVED\\SECONDARY\\SCREEN SAVE"))}),
         (CT, {0x00080064: element(0x00080064, b"CS", text("WSD"))}),
+        # found by review: a second value was not looked at, nor an underscore for the space
+        (CT, {0x00080060: element(0x00080060, b"CS", text("CT\\US"))}),
+        (CT, {0x00080008: element(0x00080008, b"CS", text("DERIVED\\SECONDARY\\SCREEN_SAVE"))}),
     ],
-    ids=["US", "SC", "modality-US", "screen-save", "conversion-type"],
+    ids=["US", "SC", "modality-US", "screen-save", "conversion-type", "modality-second-US", "screen_save"],
 )
 def test_ultrasound_and_screen_captures_fail_closed(
     tmp_path: Path, sop_class: str, extra: dict[int, bytes]
