@@ -149,6 +149,31 @@ def test_an_address_and_a_phone_in_kept_text_are_caught(tmp_path: Path) -> None:
     assert any("(0008,2218) AnatomicRegionSequence[0] > (0008,0104) CodeMeaning" in w for w in result.where)
 
 
+@pytest.mark.parametrize(
+    "where", [(0x00080070,), (0x00082218, 0x00080104)], ids=["manufacturer", "code-meaning"]
+)
+def test_a_surname_planted_in_the_files_vocabulary_is_still_caught(
+    tmp_path: Path, where: tuple[int, ...]
+) -> None:
+    """Found by review: a name part that the input's codes or manufacturer also hold was taken for
+    a word of the file's vocabulary, so that a kept code meaning carried the surname out."""
+    elements = raw_base()
+    elements[0x00100010] = element(0x00100010, b"PN", text("ZQXSENTINEL^JANE"))
+    if where == (0x00080070,):
+        elements[0x00080070] = element(0x00080070, b"LO", text("ZQXSENTINEL MEDICAL"))
+    else:
+        code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("99X"))
+        code += element(0x00080104, b"LO", text("head of ZQXSENTINEL"))
+        elements[0x00082218] = element(0x00082218, b"SQ", item(code))
+    result, _records = scrub_one(tmp_path, raw_file(tmp_path, part10(elements)))
+    assert (result.outcome, result.reason) == ("quarantined", "residual_identifier")
+
+
+def test_a_name_part_that_is_a_word_of_the_field_and_of_the_files_codes_is_no_hit() -> None:
+    ids = collect(_flat(((0x00100010,), "PN", b"ENTER^TEXT"), ((0x0040A040,), "CS", b"TEXT")), "in.dcm")
+    assert not check(ids, _flat(((0x0040A040,), "CS", b"TEXT")), "P/1/2/3.dcm", _never)
+
+
 # -- the matching, unit by unit ----------------------------------------------------------------------
 
 

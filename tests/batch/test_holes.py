@@ -266,6 +266,61 @@ def test_file_names_are_printed_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in proc.stderr and "\u202e" not in proc.stderr
 
 
+# -- safe private elements keep only what the table says they hold (found by review) -------------
+
+
+def _with_private(
+    blocks: dict[tuple[int, str], dict[int, tuple[str, str]]], *, explicit: bool = True
+) -> bytes:
+    """A small CT (raw_dicom.base's values) with private blocks, in explicit or implicit VR (where
+    a private element is read without its VR)."""
+    ds = pydicom.dcmread(io.BytesIO(part10(base())))
+    for (group, creator), values in blocks.items():
+        block = ds.private_block(group, creator, create=True)
+        for offset, (vr, value) in values.items():
+            block.add_new(offset, vr, value)
+    ds.file_meta.TransferSyntaxUID = (
+        pydicom.uid.ExplicitVRLittleEndian if explicit else pydicom.uid.ImplicitVRLittleEndian
+    )
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("explicit", [True, False], ids=["explicit", "implicit"])
+def test_a_name_in_a_safe_private_element_does_not_survive_retain_safe_private(
+    tmp_path: Path, explicit: bool
+) -> None:
+    # SIEMENS MR HEADER (0019,xx0C) is B_value (IS); GEMS_PARM_01 (0043,xx27) the pitch ratio (SH)
+    data = _with_private(
+        {
+            (0x0019, "SIEMENS MR HEADER"): {0x0C: ("LO", f"{MARK} {MRN}")},
+            (0x0043, "GEMS_PARM_01"): {0x27: ("SH", f"{MARK} 1.375:1")},
+        },
+        explicit=explicit,
+    )
+    out = written(tmp_path, data, load_profile("research-longitudinal"))
+    assert MARK.encode() not in out and MRN.encode() not in out
+    assert b"1.375:1" in out  # the vendor's value, cleaned, stays
+
+
+def test_a_safe_private_value_of_the_listed_form_is_kept(tmp_path: Path) -> None:
+    data = _with_private({(0x0019, "SIEMENS MR HEADER"): {0x0C: ("IS", "1000")}})
+    ds = pydicom.dcmread(io.BytesIO(written(tmp_path, data, load_profile("research-longitudinal"))))
+    assert ds[0x0019100C].value == 1000 and ds[0x00190010].value == "SIEMENS MR HEADER"
+
+
+def test_a_clean_rule_on_a_private_element_read_without_its_vr_does_not_keep_it(tmp_path: Path) -> None:
+    rules = tmp_path / "p.yaml"
+    rules.write_text(
+        "version: 1\nname: t\nextends: basic\nrules:\n"
+        "  - {select: '(0029,xx10)', creator: ACME CT 1.0, action: clean}\n"
+    )
+    data = _with_private({(0x0029, "ACME CT 1.0"): {0x10: ("LO", f"{MARK} {MRN}")}}, explicit=False)
+    out = written(tmp_path, data, load_profile(str(rules)))
+    assert MARK.encode() not in out and MRN.encode() not in out
+
+
 # -- pixel data that no rule has cleared -------------------------------------------------------------
 
 
@@ -281,8 +336,11 @@ SC = "1.2.840.10008.5.1.4.1.1.7"
         (CT, {0x00080060: element(0x00080060, b"CS", text("US"))}),
         (CT, {0x00080008: element(0x00080008, b"CS", text("DERIVED\\SECONDARY\\SCREEN SAVE"))}),
         (CT, {0x00080064: element(0x00080064, b"CS", text("WSD"))}),
+        # found by review: a second value was not looked at, nor an underscore for the space
+        (CT, {0x00080060: element(0x00080060, b"CS", text("CT\\US"))}),
+        (CT, {0x00080008: element(0x00080008, b"CS", text("DERIVED\\SECONDARY\\SCREEN_SAVE"))}),
     ],
-    ids=["US", "SC", "modality-US", "screen-save", "conversion-type"],
+    ids=["US", "SC", "modality-US", "screen-save", "conversion-type", "modality-second-US", "screen_save"],
 )
 def test_ultrasound_and_screen_captures_fail_closed(
     tmp_path: Path, sop_class: str, extra: dict[int, bytes]

@@ -154,6 +154,10 @@ class ElementActions:
         if elem.VR not in TEXT_VRS:
             if elem.VR in DATE_VRS:
                 self._shift(t)
+            elif elem.VR in BINARY_VRS:
+                # bytes cannot be cleaned: an element read without its VR (an implicit private
+                # element a rule cleans) goes rather than passing through unread
+                self.remove(t.ds, t.tag)
             return
         if elem.VR == "PN":
             # a person name cleaned of identifying text is no name at all: what is left of it

@@ -74,13 +74,19 @@ def pixel_suspect(ds: Dataset, sop_class: str = "") -> str | None:
     sop_class = sop_class or text_of(ds, _SOP_CLASS)
     if sop_class in SOP_CLASSES:
         return "SOP class"
-    if text_of(ds, _MODALITY).upper() in MODALITIES:
+    # every value counts: a crafted CT\\US must not hide behind its first value
+    if any(v.strip().upper() in MODALITIES for v in values_of(ds, _MODALITY)):
         return "modality"
-    if any(v.strip().upper() in SCREEN_IMAGE_TYPES for v in values_of(ds, _IMAGE_TYPE)):
+    if any(_screen_term(v) in SCREEN_IMAGE_TYPES for v in values_of(ds, _IMAGE_TYPE)):
         return "image type"
     if text_of(ds, _CONVERSION_TYPE):
         return "conversion type"  # the SC Equipment module: the pixels were captured
     return None
+
+
+def _screen_term(value: str) -> str:
+    """An Image Type value in the form SCREEN_IMAGE_TYPES spells (``SCREEN_SAVE`` as ``SCREEN SAVE``)."""
+    return " ".join(value.replace("_", " ").upper().split())
 
 
 def decide(ds: Dataset, policy: str, *, sop_class: str = "", cleared_by: str | None = None) -> PixelDecision:

@@ -26,6 +26,7 @@ from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Pla
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.deid.pseudonym import Pseudonymizer
 from dcmscrub.deid.review import Removed
+from dcmscrub.deid.safe_values import safe_private_action
 from dcmscrub.deid.subject import gather_subject, patient_key, text_of
 from dcmscrub.deid.text import Cleaner, cleaner_for
 from dcmscrub.dicomio import elements as el
@@ -33,6 +34,7 @@ from dcmscrub.errors import InternalError
 from dcmscrub.outcomes import Note, Reason
 from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
 from dcmscrub.standard.iod import PRESENT_ONLY_WITH, known_iod, need_of
+from dcmscrub.standard.safe_private import safe_private_vrs
 from dcmscrub.standard.vrs import DATE_VRS
 
 _TAG = keyword_dict
@@ -146,6 +148,9 @@ class _Scrubber(ElementActions):
             creator = str(el.decoded(ds, (group << 16) | block).value or "").strip(" \x00")
             blocks[(group, block)] = creator
         action, rule = self.plan.private_action(creator, group, elem & 0xFF)
+        if action == "keep" and rule is None and creator is not None:
+            # kept because Table E.3.10-1 lists it: only a value of the form the table gives
+            action = safe_private_action(ds, tag, safe_private_vrs()[(creator, group, elem & 0xFF)])
         if action == "remove":
             self.remove(ds, tag)  # no IOD has private attributes: nothing to consult
             return

@@ -19,6 +19,7 @@ from pydicom.datadict import keyword_dict, keyword_for_tag
 
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.standard.uids import is_well_known
+from dcmscrub.standard.vocabulary import default_vocabulary
 
 _NUMBERS = frozenset({"IS", "DS"})
 _DATES = frozenset({"DA", "DT"})
@@ -230,7 +231,10 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     _add_path(ids, relpath)
     words = set(_joined(vocabulary).split())
     for token in words & ids.tokens.keys():
-        if ids.tokens[token] in _WEAK_KINDS:
+        kind = ids.tokens[token]
+        # a name part counts as the file's vocabulary only if it is a word of the field too: a
+        # surname planted in a code meaning or the manufacturer must not blind the gate to it
+        if kind in _WEAK_KINDS and (kind != "name" or _field_word(token)):
             del ids.tokens[token]
     ids.path_words -= words
     if (
@@ -240,6 +244,11 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     ):
         _drop_described_path(ids, _joined(described))
     return ids
+
+
+def _field_word(token: bytes) -> bool:
+    """True for a word of the shipped vocabulary (standard.vocabulary): ``TEXT``, ``HEAD``."""
+    return token.decode("utf-8", "replace").lower() in default_vocabulary().words
 
 
 def _joined(elements: list[Flat]) -> bytes:

@@ -16,8 +16,8 @@ from pydicom.datadict import dictionary_VR, repeater_has_tag
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.standard.annex_e import load_table
 from dcmscrub.standard.beyond_table import EXTRA_UIDS, free_text_tags, is_extra_identifier
-from dcmscrub.standard.safe_private import load_safe_private
-from dcmscrub.standard.vrs import DATE_VRS
+from dcmscrub.standard.safe_private import load_safe_private, safe_private_vrs
+from dcmscrub.standard.vrs import DATE_VRS, TEXT_VRS
 
 CODE_TO_ACTION = {"X": "remove", "Z": "empty", "D": "dummy", "K": "keep", "C": "clean", "U": "uid"}
 DESCRIPTOR = "descriptor"  # free text outside the table: resolved per object and mode
@@ -62,6 +62,7 @@ class Plan:
             or self.clean_graphics
             or "clean-structured-content" in self.options
             or any(r.action == "clean" for r in profile.rules)
+            or bool(self.safe_private)  # safe private text is cleaned (deid.safe_values)
         )
 
     def public_action(self, tag: int) -> tuple[str, Rule | None]:
@@ -120,7 +121,11 @@ class Plan:
         if group & 1:
             if elem < 0x1000:
                 return False
-            action, _rule = self.private_action(creator, group, elem & 0xFF)
+            action, rule = self.private_action(creator, group, elem & 0xFF)
+            if rule is None and action == "keep" and creator is not None:
+                # safe private text is cleaned, not kept as it is (deid.safe_values): the gate looks
+                vr = safe_private_vrs()[(creator, group, elem & 0xFF)]
+                return not set(vr.split("/")) & TEXT_VRS
             return action in ("keep", "replace")
         action, rule = self.public_action(tag)
         if rule is not None:

@@ -16,3 +16,13 @@ def load_safe_private() -> frozenset[tuple[str, int, int]]:
         element = r["element"]  # (GGGG,xxEE)
         out.add((r["creator"], int(element[1:5], 16), int(element[8:10], 16)))
     return frozenset(out)
+
+
+@functools.cache
+def safe_private_vrs() -> dict[tuple[str, int, int], str]:
+    """The VR Table E.3.10-1 gives each safe private element (``OW/OB``: either; ``""``: none)."""
+    data = read_table("table-e3-10-1.yaml")
+    return {
+        (r["creator"], int(r["element"][1:5], 16), int(r["element"][8:10], 16)): str(r.get("vr") or "")
+        for r in data["rows"]
+    }
