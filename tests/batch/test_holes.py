@@ -189,6 +189,23 @@ def test_source_image_ids_are_removed(tmp_path: Path, tag: int) -> None:
     assert MARK.encode() not in out and MRN.encode() not in out
 
 
+@pytest.mark.parametrize("profile", ["basic", "research-longitudinal"])
+@pytest.mark.parametrize(
+    ("tag", "vr"),
+    [(0x00081190, b"UR"), (0x0040E010, b"UR"), (0x00620020, b"UT"), (0x00400032, b"UT")],
+    ids=["RetrieveURL", "RetrieveURI", "TrackingID", "UniversalEntityID"],
+)
+def test_urls_and_unlimited_text_outside_the_table_do_not_pass(
+    tmp_path: Path, profile: str, tag: int, vr: bytes
+) -> None:
+    """A URL names a host and often the original UIDs; unlimited text is whatever was typed: both
+    are free text wherever the table does not list them (removed, or cleaned)."""
+    elements = base()
+    elements[tag] = element(tag, vr, text(f"http://pacs.example/wado?patient={MRN}&name={MARK}"))
+    out = written(tmp_path, part10(elements), load_profile(profile))
+    assert MARK.encode() not in out and MRN.encode() not in out
+
+
 @pytest.mark.parametrize("value", ["YES", "NO\\YES", "Y", "yes", "no", " YES", "N0", "", "NO\\NO"])
 def test_burned_in_annotation_that_is_not_clearly_no_is_quarantined(tmp_path: Path, value: str) -> None:
     elements = base()
@@ -339,8 +356,21 @@ SC = "1.2.840.10008.5.1.4.1.1.7"
         # found by review: a second value was not looked at, nor an underscore for the space
         (CT, {0x00080060: element(0x00080060, b"CS", text("CT\\US"))}),
         (CT, {0x00080008: element(0x00080008, b"CS", text("DERIVED\\SECONDARY\\SCREEN_SAVE"))}),
+        # dental radiographs are often labelled with the patient's name in the pixels
+        ("1.2.840.10008.5.1.4.1.1.1.3", {}),
+        (CT, {0x00080060: element(0x00080060, b"CS", text("PX"))}),
     ],
-    ids=["US", "SC", "modality-US", "screen-save", "conversion-type", "modality-second-US", "screen_save"],
+    ids=[
+        "US",
+        "SC",
+        "modality-US",
+        "screen-save",
+        "conversion-type",
+        "modality-second-US",
+        "screen_save",
+        "intra-oral",
+        "modality-PX",
+    ],
 )
 def test_ultrasound_and_screen_captures_fail_closed(
     tmp_path: Path, sop_class: str, extra: dict[int, bytes]

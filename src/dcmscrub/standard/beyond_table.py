@@ -116,20 +116,37 @@ EXTRA_DESCRIPTORS: frozenset[int] = _tags(
 # Words that mark an attribute outside the table as text people type (E.1.1: "descriptors").
 FREE_TEXT_WORDS = ("Description", "Comment", "Label", "Text", "Note", "Remark", "Explanation", "Reason")
 FREE_TEXT_VRS = frozenset({"LO", "LT", "ST", "UT", "SH", "UC"})
+# VRs whose values are free text or addresses whatever their keyword says: unlimited text (a
+# segmentation's Tracking ID) and URLs (a Retrieve URL names a host and often the original UIDs)
+ALWAYS_FREE_TEXT_VRS = frozenset({"UT", "UR"})
+# ... except those that hold a code or a format, never what someone typed about the patient
+_STRUCTURAL_UT_UR = _tags(
+    "URNCodeValue",
+    "CodingSchemeURL",
+    "EXIFVersion",
+    "BatteryLevel",
+    "SpectralSensitivity",
+    "ConceptualVolumeCombinationExpression",
+    "PrivateDataElementEncoding",
+)
 
 
 @functools.cache
 def free_text_tags() -> frozenset[int]:
     """Public attributes outside Table E.1-1 that hold typed text: the curated list above, every
-    person name (PN), and every LO/LT/ST/UT/SH/UC attribute whose keyword says description,
-    comment, label, text, note, remark, explanation or reason."""
+    person name (PN), every unlimited text (UT) and URL (UR), and every LO/LT/ST/SH/UC attribute
+    whose keyword says description, comment, label, text, note, remark, explanation or reason."""
     listed = set(load_table().by_tag)
     found = set(EXTRA_DESCRIPTORS)
     for keyword, tag in keyword_dict.items():
         if tag in listed or (tag >> 16) in (0x0000, 0x0002):
             continue
         vr = dictionary_VR(tag)
-        if vr == "PN" or (vr in FREE_TEXT_VRS and any(w in keyword for w in FREE_TEXT_WORDS)):
+        if (
+            vr == "PN"
+            or (vr in ALWAYS_FREE_TEXT_VRS and tag not in _STRUCTURAL_UT_UR)
+            or (vr in FREE_TEXT_VRS and any(w in keyword for w in FREE_TEXT_WORDS))
+        ):
             found.add(tag)
     return frozenset(found)
 

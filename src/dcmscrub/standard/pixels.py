@@ -25,6 +25,8 @@ SOP_CLASSES: frozenset[str] = frozenset(
         _STORAGE + "3",  # Ultrasound Multi-frame Image Storage (retired)
         _STORAGE + "3.1",  # Ultrasound Multi-frame Image Storage
         _STORAGE + "7",  # Secondary Capture Image Storage
+        _STORAGE + "1.3",  # Digital Intra-Oral X-Ray Image Storage - For Presentation
+        _STORAGE + "1.3.1",  # Digital Intra-Oral X-Ray Image Storage - For Processing
         _STORAGE + "7.1",  # Multi-frame Single Bit Secondary Capture
         _STORAGE + "7.2",  # Multi-frame Grayscale Byte Secondary Capture
         _STORAGE + "7.3",  # Multi-frame Grayscale Word Secondary Capture
@@ -74,6 +76,8 @@ MODALITIES: frozenset[str] = frozenset(
         "OP",  # ophthalmic photography
         "DMS",  # dermoscopy
         "DOC",  # a scanned document
+        "IO",  # intra-oral radiography: dental images are often labelled with the patient's name
+        "PX",  # panoramic dental radiography: the same
     }
 )
 
