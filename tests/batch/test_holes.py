@@ -206,6 +206,17 @@ def test_urls_and_unlimited_text_outside_the_table_do_not_pass(
     assert MARK.encode() not in out and MRN.encode() not in out
 
 
+@pytest.mark.parametrize("profile", ["basic", "research-longitudinal"])
+def test_a_person_identification_code_does_not_pass(tmp_path: Path, profile: str) -> None:
+    """Person Identification Code Sequence is D: its code is a staff ID, its meaning a name."""
+    code = element(0x00080100, b"SH", text(MRN)) + element(0x00080102, b"SH", text("99LOCAL"))
+    code += element(0x00080104, b"LO", text(f"{MARK} JANE"))
+    elements = base()
+    elements[0x00401101] = element(0x00401101, b"SQ", item(code))
+    out = written(tmp_path, part10(elements), load_profile(profile))
+    assert MARK.encode() not in out and MRN.encode() not in out
+
+
 @pytest.mark.parametrize("value", ["YES", "NO\\YES", "Y", "yes", "no", " YES", "N0", "", "NO\\NO"])
 def test_burned_in_annotation_that_is_not_clearly_no_is_quarantined(tmp_path: Path, value: str) -> None:
     elements = base()

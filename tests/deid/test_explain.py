@@ -102,3 +102,31 @@ def test_effective_rows_name_the_deciding_column_and_rule() -> None:
     )
     assert rows["PatientName"].action == "pseudonym" and rows["PatientName"].why.rule == "builtin:basic:13"
     assert rows["InstitutionName"].action == "X/Z/D"  # decided per object: plan FILE resolves it
+
+
+@pytest.mark.parametrize("profile", BUILTIN)
+def test_an_identity_code_in_a_d_sequence_is_explained_as_the_engine_does_it(
+    tmp_path: Path, profile: str
+) -> None:
+    """Person Identification Code Sequence (D): its code value and meaning become dummies, and
+    `dcmscrub plan` says so, in agreement with the engine."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.sequence import Sequence
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    ds = Dataset()
+    ds.SOPClassUID, ds.SOPInstanceUID = "1.2.840.10008.5.1.4.1.1.2", "1.2.826.0.1.3680043.10.1426.7.1"
+    ds.PatientID, ds.Modality = "MRN7", "CT"
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = "EMP4711", "99LOCAL", "SMITH JOHN"
+    ds.PersonIdentificationCodeSequence = Sequence([code])
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    path = tmp_path / "person.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    plan = plan_file(path, load_profile(profile), KEY)
+    assert [(e.name, e.action) for e in plan.elements if not e.agrees] == []
+    rows = {e.name.split(".")[-1]: e for e in plan.elements if "PersonIdentification" in e.name}
+    assert rows["CodeValue"].action == rows["CodeMeaning"].action == "dummy", rows

@@ -32,7 +32,12 @@ from dcmscrub.deid.text import Cleaner, cleaner_for
 from dcmscrub.dicomio import elements as el
 from dcmscrub.errors import InternalError
 from dcmscrub.outcomes import Note, Reason
-from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
+from dcmscrub.standard.beyond_table import (
+    CODE_TEXTS,
+    CURVE_TEXT_ELEMENTS,
+    IDENTITY_CODE_SEQUENCES,
+    OVERLAY_TEXT_ELEMENTS,
+)
 from dcmscrub.standard.iod import PRESENT_ONLY_WITH, known_iod, need_of
 from dcmscrub.standard.safe_private import safe_private_vrs
 from dcmscrub.standard.vrs import DATE_VRS
@@ -113,7 +118,7 @@ class _Scrubber(ElementActions):
                 # every even group of the repeating ranges (PS3.5 7.6): 5000-50FE, 6000-60FE
                 self._repeating(ds, tag, path=path, mode=mode)
             else:
-                action, rule = self.plan.public_action(tag)
+                action, rule = self._public_action(tag, path, mode)
                 if action is not KEEP_PLAIN:
                     self._apply(ds, tag, action, rule, path=path, mode=mode)
         for dependent, condition in PRESENT_ONLY_WITH.items():
@@ -125,6 +130,11 @@ class _Scrubber(ElementActions):
                 creator_tag = (group << 16) | block
                 if el.has(ds, creator_tag):
                     self.remove(ds, creator_tag)
+
+    def _public_action(self, tag: int, path: tuple[int, ...], mode: str) -> tuple[str, Rule | None]:
+        if mode == "dummy" and path and path[-1] in IDENTITY_CODE_SEQUENCES and tag in CODE_TEXTS:
+            return "dummy", None  # in a D sequence, the code of a person or institution names them
+        return self.plan.public_action(tag)
 
     def _private(
         self,

@@ -28,7 +28,12 @@ from dcmscrub.deid.subject import text_of
 from dcmscrub.dicomio import elements as el
 from dcmscrub.standard import iod
 from dcmscrub.standard.annex_e import load_table
-from dcmscrub.standard.beyond_table import CURVE_TEXT_ELEMENTS, OVERLAY_TEXT_ELEMENTS
+from dcmscrub.standard.beyond_table import (
+    CODE_TEXTS,
+    CURVE_TEXT_ELEMENTS,
+    IDENTITY_CODE_SEQUENCES,
+    OVERLAY_TEXT_ELEMENTS,
+)
 from dcmscrub.standard.iod import known_iod, need_of
 from dcmscrub.standard.vrs import DATE_VRS
 
@@ -131,12 +136,7 @@ class _Explainer:
             elif 0x5000 <= group <= 0x50FF or 0x6000 <= group <= 0x60FF:  # every even group (PS3.5 7.6)
                 here[tag] = self.repeating(ds, tag, where, level)
             else:
-                action, rule = self.plan.public_action(tag)
-                static = public_why(self.plan, tag, action, rule)
-                if action is KEEP_PLAIN:
-                    here[tag] = self.row(ds, tag, where, "keep", static)
-                else:
-                    here[tag] = self.decide(ds, tag, action, static, (where, level))
+                here[tag] = self.public(ds, tag, (where, level))
         for dependent, condition in iod.PRESENT_ONLY_WITH.items():
             stays = condition in here and here[condition].action != "remove"
             if dependent in here and not stays:
@@ -153,6 +153,17 @@ class _Explainer:
                 )
 
     # -- the kinds of element ---------------------------------------------------------------------
+
+    def public(self, ds: Dataset, tag: int, at: tuple[Where, _Level]) -> ElementPlan:
+        where, level = at
+        if level.mode == "dummy" and level.parent in IDENTITY_CODE_SEQUENCES and tag in CODE_TEXTS:
+            text = "the code of a person or institution names them: a dummy in a D sequence"
+            return self.row(ds, tag, where, "dummy", Why("beyond-table", text))
+        action, rule = self.plan.public_action(tag)
+        static = public_why(self.plan, tag, action, rule)
+        if action is KEEP_PLAIN:
+            return self.row(ds, tag, where, "keep", static)
+        return self.decide(ds, tag, action, static, (where, level))
 
     def private(
         self,

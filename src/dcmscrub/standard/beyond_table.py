@@ -212,3 +212,15 @@ def is_extra_identifier(tag: int) -> bool:
 
 # Dates and date-times outside the table follow the date rules (removed, kept or shifted).
 DATE_VRS = frozenset({"DA", "DT"})
+
+
+# Code sequences that identify a person or an institution: the code value is a staff or
+# institution ID, the meaning a name. Where the table says D for them (Person Identification Code
+# Sequence) or they sit in such a sequence's items, their codes become dummies too; elsewhere a
+# code's value and meaning are kept (they are the standard's or a device's words).
+IDENTITY_CODE_SEQUENCES: frozenset[int] = _tags(
+    "PersonIdentificationCodeSequence",
+    "InstitutionCodeSequence",
+    "VerifyingObserverIdentificationCodeSequence",
+)
+CODE_TEXTS: frozenset[int] = _tags("CodeValue", "CodeMeaning", "LongCodeValue", "URNCodeValue")
