@@ -134,3 +134,21 @@ def test_characters_whose_normal_form_is_ascii_are_seen(spelled: str) -> None:
         data += _element(0x00081030, "LO", value)
         assert check(ids, flatten(data, implicit=False, little=True), "P/1.dcm", lambda _p, _c: False)
         assert may_hold(ids, data), (spelled, charset)
+
+
+def test_a_set_with_letter_and_digit_bytes_in_its_characters_is_looked_at_whole() -> None:
+    """GB18030 writes U+2E80 (no letter) as 81 38 FD 38: its last byte, a digit, touches the name."""
+    ids = collect(LONG_NAMES, "in.dcm")
+    value = ("\u2e80" + "Kirsti").encode("gb18030")
+    data = _element(0x00080005, "CS", b"GB18030 ") + _element(0x00081030, "LO", value)
+    assert check(ids, flatten(data, implicit=False, little=True), "P/1.dcm", lambda _p, _c: False)
+    assert may_hold(ids, data)
+
+
+def test_a_value_long_enough_for_a_digit_in_its_length_is_seen() -> None:
+    """A short VR's value of 0x3041 bytes: its length's high byte, next to the value, is '0'."""
+    ids = collect(LONG_NAMES, "in.dcm")
+    value = b"KIRSTI " + b"x" * (0x3041 - 7)
+    data = _element(0x00104000, "LT", value)
+    assert check(ids, flatten(data, implicit=False, little=True), "P/1.dcm", lambda _p, _c: False)
+    assert may_hold(ids, data)

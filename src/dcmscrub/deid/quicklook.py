@@ -42,7 +42,7 @@ _BEFORE_YEAR, _AFTER_YEAR = 14, 11  # "SEPTEMBER 30 " before a year, "1980 01 31
 _EDGELESS_LENGTH = 0x3000 + 8  # a 2-byte length from 0x3000 on has a letter or digit next to its value
 _UID_IN_TEXT = 16  # the shortest UID the check looks for in text (gate._UID_IN_TEXT)
 _JIS_X_0212 = b"\x1b$(D"  # ISO 2022 IR 159: its characters are written with ASCII bytes
-_WORD_BYTES_IN_OTHERS = (b"\x1b$", b"GB18030", b"GBK")  # multi-byte sets, some bytes ASCII
+_WORD_BYTES_IN_OTHERS = re.compile(rb"\x1b\$|GB18030|GBK")  # multi-byte sets, some bytes ASCII
 
 # the characters whose normal form holds ASCII letters, in each encoding DICOM's character sets use
 _FOLDED = {
@@ -87,31 +87,36 @@ def may_hold(ids: Identifiers, encoded: bytes, *, little: bool = True) -> bool:
     them, True when it must look element by element (see the module docstring)."""
     if any(not t.isascii() for t in ids.tokens) or any(not p.isascii() for p in ids.phrases):
         return True  # non-ASCII text is matched per element only
-    if any(not t.isascii() for t in ids.pn_tokens) or _JIS_X_0212 in encoded:
+    if any(not t.isascii() for t in ids.pn_tokens):
         return True
-    if any(value in encoded for value in ids.dates_at.values()):
+    marker = _WORD_BYTES_IN_OTHERS.search(encoded)
+    if marker is not None and _JIS_X_0212 in encoded:
         return True
-    if any(uid.encode() in encoded for uid in ids.uids):
+    if any(value in encoded for value in set(ids.dates_at.values())):
+        return True
+    uids = [uid.encode() for uid in ids.uids]
+    if any(uid in encoded for uid in uids):
         return True
     # a token starts where no letter or digit is before it, unless a value's length field may
     # end in one (big endian; a short VR's value of 12288 bytes or more) or a character that is
     # no letter may be written with letter or digit bytes (code extensions, GB18030, GBK)
-    edges = little and len(encoded) < _EDGELESS_LENGTH
-    edges = edges and not any(marker in encoded for marker in _WORD_BYTES_IN_OTHERS)
-    if _looks(ids, encoded.translate(_QUICK), edges):
+    edges = little and len(encoded) < _EDGELESS_LENGTH and marker is None
+    spaced = [uid.replace(b".", b" ") for uid in uids if len(uid) >= _UID_IN_TEXT]
+    if _looks(ids, encoded.translate(_QUICK), edges, spaced):
         return True
     if _FOLD.search(encoded) is None:
         return False
-    return _looks(ids, _FOLD.sub(_spelled, encoded).translate(_QUICK), edges)
+    return _looks(ids, _FOLD.sub(_spelled, encoded).translate(_QUICK), edges, spaced)
 
 
 def _spelled(match: re.Match[bytes]) -> bytes:
     return _FOLDS[match.group()]
 
 
-def _looks(ids: Identifiers, blob: bytes, edges: bool) -> bool:
+def _looks(ids: Identifiers, blob: bytes, edges: bool, uids: list[bytes]) -> bool:
     """The tests on ``blob``, the output's bytes in the quick look's normal form (``edges``: a
-    token of a value has no letter or digit before it)."""
+    token of a value has no letter or digit before it; ``uids``: those long enough to be looked
+    for in text, dots as spaces)."""
     near = b" " + b" ".join(blob.split())  # one space between tokens, as the check's normal form
     if edges:
         if any(b" " + token in near for token in ids.tokens):
@@ -124,7 +129,7 @@ def _looks(ids: Identifiers, blob: bytes, edges: bool) -> bool:
         return True
     if ids.dates and _date(ids, near):
         return True
-    if any(len(uid) >= _UID_IN_TEXT and uid.replace(".", " ").encode() in near for uid in ids.uids):
+    if any(uid in near for uid in uids):
         return True
     return any(phone[-4:] in near for phone in ids.phones)
 
