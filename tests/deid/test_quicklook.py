@@ -121,7 +121,7 @@ def test_a_date_touched_by_the_next_tag_is_seen() -> None:
     assert may_hold(ids, data)
 
 
-@pytest.mark.parametrize("spelled", ["Kırsti", "Straße", "ſtrasse", "ﬆrasse"])
+@pytest.mark.parametrize("spelled", ["Kırsti", "Straße", "ſtrasse", "ﬆrasse", "\u212airsti"])
 def test_characters_whose_normal_form_is_ascii_are_seen(spelled: str) -> None:
     ids = collect(LONG_NAMES, "in.dcm")
     for charset, codec in (("ISO_IR 192", "utf-8"), ("ISO_IR 100", "latin-1")):

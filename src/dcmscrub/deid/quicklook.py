@@ -33,7 +33,6 @@ from dcmscrub.deid.identifiers import DATE_SHAPES, NORM, Identifiers, shape_date
 # the normal form for the quick look: NORM, with every non-ASCII byte a separator (the check
 # splits ASCII tokens at a non-ASCII character, or keeps both in a token that is no ASCII token)
 _QUICK = bytes(NORM[c] if c < 0x80 else 0x20 for c in range(256))
-_WORD = rb"[A-Z0-9]"
 _EDGES = (rb"(?<![0-9A-Z])", rb"(?![0-9A-Z])")
 assert DATE_SHAPES.pattern.startswith(_EDGES[0]) and DATE_SHAPES.pattern.endswith(_EDGES[1])
 # a date in any spelling starting at any place, whatever touches it (overlapping: a lookahead)
@@ -63,6 +62,7 @@ _FOLDED = {
     "ﬄ": b"FFL",
     "ﬅ": b"ST",
     "ﬆ": b"ST",
+    "\u212a": b"K",  # KELVIN SIGN: K in NFC
 }
 
 
