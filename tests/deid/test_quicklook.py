@@ -55,6 +55,8 @@ PIECES = [
     "19800131",
     "12 Rue des Fleurs",
     "04 72 00 00 01",
+    "+33 4 72 00 00 01",
+    "(+33) 472-000-001",
     "HELICAL",
     "CLINICAL",
     "SLICE",
@@ -150,5 +152,13 @@ def test_a_value_long_enough_for_a_digit_in_its_length_is_seen() -> None:
     ids = collect(LONG_NAMES, "in.dcm")
     value = b"KIRSTI " + b"x" * (0x3041 - 7)
     data = _element(0x00104000, "LT", value)
+    assert check(ids, flatten(data, implicit=False, little=True), "P/1.dcm", lambda _p, _c: False)
+    assert may_hold(ids, data)
+
+
+def test_a_phone_number_with_separators_is_seen() -> None:
+    """The check reads the digits across separators: "00 01" ends +33 4 72 00 00 01."""
+    ids = collect(LONG_NAMES, "in.dcm")
+    data = _element(0x00081030, "LO", b"call +33 4 72 00 00 01 ")
     assert check(ids, flatten(data, implicit=False, little=True), "P/1.dcm", lambda _p, _c: False)
     assert may_hold(ids, data)

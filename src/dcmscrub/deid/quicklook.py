@@ -41,7 +41,9 @@ _BEFORE_YEAR, _AFTER_YEAR = 14, 11  # "SEPTEMBER 30 " before a year, "1980 01 31
 _EDGELESS_LENGTH = 0x3000 + 8  # a 2-byte length from 0x3000 on has a letter or digit next to its value
 _UID_IN_TEXT = 16  # the shortest UID the check looks for in text (gate._UID_IN_TEXT)
 _JIS_X_0212 = b"\x1b$(D"  # ISO 2022 IR 159: its characters are written with ASCII bytes
-_WORD_BYTES_IN_OTHERS = re.compile(rb"\x1b\$|GB18030|GBK")  # multi-byte sets, some bytes ASCII
+# code extensions (ISO 2022: an escape sequence ends in a letter, and multi-byte sets have ASCII
+# bytes inside characters), GB18030 and GBK (the same)
+_WORD_BYTES_IN_OTHERS = re.compile(rb"\x1b[$()*+\-./]|GB18030|GBK")
 
 # the characters whose normal form holds ASCII letters, in each encoding DICOM's character sets use
 _FOLDED = {
@@ -131,7 +133,8 @@ def _looks(ids: Identifiers, blob: bytes, edges: bool, uids: list[bytes]) -> boo
         return True
     if any(uid in near for uid in uids):
         return True
-    return any(phone[-4:] in near for phone in ids.phones)
+    # the check reads a number's digits across separators: the last four may be apart
+    return bool(ids.phones) and any(phone[-4:] in near.replace(b" ", b"") for phone in ids.phones)
 
 
 def _date(ids: Identifiers, near: bytes) -> bool:
