@@ -170,7 +170,7 @@ class Worker:
         into the sink is read back and checked (deid.gate); a hit quarantines the file and names
         the attribute paths, never the values."""
         preamble, rest = encoded.head[:128], encoded.head[128:] + encoded.tail
-        if not encoded.deflated and not gate.may_hold(identifiers, rest):
+        if not encoded.deflated and not gate.may_hold(identifiers, rest, little=encoded.little_endian):
             hits = gate.check_path(identifiers, preamble, relpath)  # nothing to look for element by element
         else:
             written = flatten(

@@ -42,7 +42,6 @@ retain-safe-private) and the de-identification marks dcmscrub writes itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -63,6 +62,7 @@ from dcmscrub.deid.identifiers import (
 )
 from dcmscrub.deid.plan import compile_plan
 from dcmscrub.deid.profile import Profile
+from dcmscrub.deid.quicklook import may_hold
 from dcmscrub.deid.values import DUMMY_BY_VR
 from dcmscrub.dicomio.elements import Flat, Flattened
 
@@ -139,36 +139,6 @@ def _is_mark(path: tuple[int, ...]) -> bool:
     """dcmscrub's own marks, and private creators (they name a vendor's block, not a person)."""
     tag = path[-1]
     return path[0] in _MARKS or (bool(tag & 0x10000) and 0x10 <= tag & 0xFFFF <= 0xFF)
-
-
-_LOOSE_DATES = re.compile(DATE_SHAPES.pattern.replace(b" ", b" +"))  # separators of any length
-
-
-def may_hold(ids: Identifiers, encoded: bytes) -> bool:
-    """A quick look at an output's encoded bytes (after its preamble; not deflated): False only
-    when :func:`check` cannot find anything in them, True when it must look element by element.
-
-    Conservative by construction: every identifier :func:`check` could match somewhere has a piece
-    that must then be in the bytes, in the same normal form (a token, the longest token of a phrase,
-    the date, the UID, the last four digits of a phone number). Element headers and binary values
-    only make it say True more often, never less."""
-    if ids.pn_tokens or any(not t.isascii() for t in ids.tokens) or any(not p.isascii() for p in ids.phrases):
-        return True  # two-letter name parts and non-ASCII text are matched per element only
-    blob = encoded.translate(NORM)
-    if any(token in blob for token in ids.tokens):
-        return True
-    if any(max(phrase.split(), key=len) in blob for phrase in ids.phrases):
-        return True
-    if any(day in blob for day in ids.dates) or any(value in encoded for value in ids.dates_at.values()):
-        return True
-    years = {day[:4] for day in ids.dates}
-    if any(year in blob for year in years) and any(
-        shape_dates(m) & ids.dates for m in _LOOSE_DATES.finditer(blob)
-    ):
-        return True  # a date in another spelling needs its year
-    if any(uid.encode() in encoded or uid.replace(".", " ").encode() in blob for uid in ids.uids):
-        return True
-    return any(phone[-4:] in blob for phone in ids.phones)
 
 
 def check_path(ids: Identifiers, preamble: bytes, output_path: str) -> list[Hit]:

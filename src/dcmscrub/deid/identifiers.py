@@ -304,11 +304,19 @@ def _dates(raw: bytes) -> frozenset[bytes]:
 
 
 def _add_uids(ids: Identifiers, kind_uids: set[str], f: Flat) -> None:
-    values = {v.strip(" \x00") for v in f.value.decode("latin-1").split("\\")} - {""}
+    values, instances = _uid_values(f.value)
     if _uid_names_a_kind(f.path[-1]):
         kind_uids |= values
     else:
-        ids.uids |= {v for v in values if len(v) >= 3 and not is_well_known(v)}
+        ids.uids |= instances
+
+
+@functools.lru_cache(maxsize=8192)
+def _uid_values(value: bytes) -> tuple[frozenset[str], frozenset[str]]:
+    """The UIDs a UI value holds, and those of them that may name an instance (remembered: a
+    series repeats its study, series and frame of reference UIDs)."""
+    values = frozenset(v.strip(" \x00") for v in value.decode("latin-1").split("\\")) - {""}
+    return values, frozenset(v for v in values if len(v) >= 3 and not is_well_known(v))
 
 
 def _add_name(ids: Identifiers, text: str) -> None:
@@ -368,22 +376,36 @@ def _add_phrase(ids: Identifiers, kind: str, tokens: list[bytes], *, min_chars: 
 
 def _add_path(ids: Identifiers, relpath: str) -> None:
     for component in relpath.split("/"):
-        stem = component.split(".")[0] if "." in component[1:] else component
-        tokens = norm_text(stem).split()
-        if len(tokens) >= 2 and sum(len(t) for t in tokens) >= 8:
-            ids.phrases[b" " + b" ".join(tokens) + b" "] = "path"
+        phrase, tokens, words, dates = _path_component(component)
+        if phrase is not None:
+            ids.phrases[phrase] = "path"
         for token in tokens:
-            if len(token) >= 5 and any(c in b"0123456789" for c in token) and token not in ids.tokens:
+            if token not in ids.tokens:
                 ids.tokens[token] = "path"
-            elif token.isalpha() and len(token) >= 3 and token not in STOPWORDS:
-                ids.path_words.add(token)
-        for match in DATE_SHAPES.finditer(b" " + b" ".join(tokens) + b" "):
-            day = shape_date(match)
-            if day is not None:
-                ids.dates.add(day)
-        for token in tokens:
-            if len(token) == 8 and token.isdigit() and _calendar(token):
-                ids.dates.add(token)
+        ids.path_words |= words
+        ids.dates |= dates
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_component(
+    component: str,
+) -> tuple[bytes | None, tuple[bytes, ...], frozenset[bytes], frozenset[bytes]]:
+    """What one folder or file name adds: its phrase, its tokens with a digit, its words and its
+    dates (remembered: the files of a series share their folders)."""
+    stem = component.split(".")[0] if "." in component[1:] else component
+    tokens = norm_text(stem).split()
+    phrase = None
+    if len(tokens) >= 2 and sum(len(t) for t in tokens) >= 8:
+        phrase = b" " + b" ".join(tokens) + b" "
+    with_digits = tuple(t for t in tokens if len(t) >= 5 and any(c in b"0123456789" for c in t))
+    words = frozenset(t for t in tokens if t.isalpha() and len(t) >= 3 and t not in STOPWORDS)
+    dates = set()
+    for match in DATE_SHAPES.finditer(b" " + b" ".join(tokens) + b" "):
+        day = shape_date(match)
+        if day is not None:
+            dates.add(day)
+    dates.update(t for t in tokens if len(t) == 8 and t.isdigit() and _calendar(t))
+    return phrase, with_digits, words, frozenset(dates)
 
 
 def shape_date(m: re.Match[bytes]) -> bytes | None:

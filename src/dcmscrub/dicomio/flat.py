@@ -81,12 +81,14 @@ NOT_TEXT_VRS = NUMBER_VRS | {"OB", "OW", "IS", "DS", "TM", "AS"}
 
 _STRUCTS = {
     e: (
-        struct.Struct(e + "HH").unpack_from,
-        struct.Struct(e + "H").unpack_from,
+        struct.Struct(e + "HH2sH").unpack_from,  # tag, VR and 2-byte length (explicit VR)
+        struct.Struct(e + "HH0sL").unpack_from,  # tag, no VR and 4-byte length (implicit VR)
         struct.Struct(e + "L").unpack_from,
     )
     for e in "<>"
 }
+# a Flat made without NamedTuple's __new__ (a Python call per element)
+_new_flat = tuple.__new__
 
 
 class _Level(NamedTuple):
@@ -105,7 +107,7 @@ class _Reader:
         self.e = "<" if little else ">"
         self.skip = skip
         self.out: list[Flat] = []
-        self._tag, self._u16, self._u32 = _STRUCTS[self.e]
+        self._explicit, self._implicit, self._u32 = _STRUCTS[self.e]
 
     def dataset(self, pos: int, end: int, level: _Level) -> int:
         """Read elements from ``pos`` until ``end`` or an item delimiter; return where it stopped."""
@@ -113,25 +115,26 @@ class _Reader:
             raise FileProblem(Reason.CORRUPT)
         creators: dict[int, str] = {}
         data, skip, append = self.data, self.skip, self.out.append
-        unpack_tag, u16, u32 = self._tag, self._u16, self._u32
-        implicit, path = level.implicit, level.path
+        u32 = self._u32
+        implicit, path, charset = level.implicit, level.path, level.charset
+        unpack_head = self._implicit if implicit else self._explicit  # tag, VR, short length at once
         vrs = _VR_OF
         while pos + 8 <= end:
-            group, elem = unpack_tag(data, pos)
+            group, elem, vr_bytes, length = unpack_head(data, pos)
             tag = group << 16 | elem
             if tag == _ITEM_END:
                 return pos + 8
-            vr = None if implicit else vrs.get(data[pos + 4 : pos + 6])
+            vr = vrs.get(vr_bytes)
             if vr is not None:
                 if vr in _LONG:
                     if pos + 12 > end:
                         raise FileProblem(Reason.CORRUPT)
                     length, at = u32(data, pos + 8)[0], pos + 12
                 else:
-                    length, at = u16(data, pos + 6)[0], pos + 8
+                    at = pos + 8
             else:
                 vr = ("UL" if elem == 0 else "UN") if group & 1 else (dictionary_vr(tag) or "UN")
-                length, at = u32(data, pos + 4)[0], pos + 8
+                length, at = u32(data, pos + 4)[0], pos + 8  # implicit, or no VR where one was due
             if length == _UNDEFINED:
                 pos = self._undefined(tag, vr, at, end, level)
                 continue
@@ -142,8 +145,9 @@ class _Reader:
                 continue
             if group & 1 or vr in _SPECIAL or tag == _CHARSET:
                 level = self._value(tag, vr, data[at:pos], at, level, creators)
+                charset = level.charset
             elif vr not in skip:
-                append(Flat((*path, tag), vr, data[at:pos], level.charset))
+                append(_new_flat(Flat, ((*path, tag), vr, data[at:pos], charset, None)))
         return pos
 
     def _value(
