@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pydicom
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from conftest import SAMPLE
 from dcmscrub.batch.sink import PlainSink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.batch.worker import FileResult, Worker, WorkerSettings
@@ -402,3 +405,18 @@ def test_burned_in_allow_releases_with_honest_marks(tmp_path: Path) -> None:
     ds = pydicom.dcmread(io.BytesIO(out))
     assert ds.PatientIdentityRemoved == "NO"
     assert "pixel data not cleared of burned-in text" in ds.DeidentificationMethod
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(128, 128 + 220), st.integers(0, 255)), min_size=1, max_size=4))
+def test_damage_in_the_file_meta_is_a_file_problem_never_internal(
+    tmp_path: Path, flips: list[tuple[int, int]]
+) -> None:
+    """Bytes of the preamble's end, the DICM prefix and the file meta overwritten at random: the
+    file is written, or fails with a reason (corrupt, truncated, ...), never as an internal error
+    (found by fuzzing: a damaged VR in the meta raised from pydicom where the meta was used)."""
+    data = bytearray((SAMPLE / "DOE_JANE_FAKE-MRN-0001" / "CT_2024-01-15" / "slice_001.dcm").read_bytes())
+    for at, value in flips:
+        data[at] = value
+    result, _out = run(tmp_path, bytes(data), name=f"fuzz{len(flips)}.dcm")
+    assert result.reason != "internal", result.debug

@@ -83,6 +83,7 @@ def read_header(fh: BinaryIO, size: int, kind: str, max_header: int = DEFAULT_MA
         header = _read_plain(fh, size, kind, max_header)
         ds = header.ds
     check_items(_raw_sequences(ds, header.little_endian), max_header)
+    _decode_file_meta(ds)
     _check_kind(ds, kind)
     if header.deflated:
         return header
@@ -126,6 +127,20 @@ def _not_deflated(fh: BinaryIO, kind: str) -> bool:
             syntax = head[value_at : value_at + length]
         pos = value_at + length
     return False
+
+
+def _decode_file_meta(ds: Dataset) -> None:
+    """Decode the file meta now (a few elements): one that cannot be read (a damaged VR or
+    length) makes the file ``corrupt`` here, not an error later where the meta is used."""
+    meta = getattr(ds, "file_meta", None)
+    if meta is None:
+        return
+    with quiet_pydicom():
+        try:
+            for tag in list(meta.keys()):
+                meta[tag]  # the lookup converts the raw element
+        except Exception:
+            raise FileProblem(Reason.CORRUPT) from None
 
 
 def _check_kind(ds: Dataset, kind: str) -> None:
