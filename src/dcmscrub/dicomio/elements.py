@@ -23,6 +23,7 @@ from pydicom.tag import BaseTag
 
 from dcmscrub.dicomio.flat import Flat as Flat  # the gate's view of encoded elements
 from dcmscrub.dicomio.flat import Flattened as Flattened
+from dcmscrub.dicomio.flat import dictionary_vr as dictionary_vr  # one reading, shared with the gate
 from dcmscrub.dicomio.flat import parses_as_items
 from dcmscrub.outcomes import FileProblem, Reason
 
@@ -207,17 +208,6 @@ def _known_vr(tag: int) -> str | None:
     except KeyError:
         return None
     return None if " " in vr or vr in ("SQ", "UN", "NONE") else vr
-
-
-@functools.lru_cache(maxsize=4096)
-def dictionary_vr(tag: int) -> str | None:
-    """The first VR the data dictionary gives a public tag (None for private and unknown tags)."""
-    if (tag >> 16) & 1:
-        return None
-    try:
-        return str(dictionary_VR(tag)).split(" ")[0]
-    except KeyError:
-        return None
 
 
 def effective_vr(ds: Dataset, tag: int) -> str | None:
