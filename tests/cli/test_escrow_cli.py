@@ -151,6 +151,17 @@ def test_lookup_and_export_answer_from_the_escrow_and_are_logged(
     assert events.count("escrow_lookup") == 4 and events.count("escrow_export") == 2
     code, _, err = run(capsys, "log", "verify", log)
     assert code == 0, err
+    # log show lists each access beside the runs: who asked, whether it was answered, never the question
+    code, shown, _ = run(capsys, "log", "show", log, "--json")
+    rows = json.loads(shown)["runs"]
+    assert code == 0 and [r["command"] for r in rows].count("escrow lookup") == 4
+    accesses = [r for r in rows if r["command"] in ("escrow lookup", "escrow export")]
+    statuses = [(r["command"], r["status"]) for r in accesses]
+    ok_lookups, ok_exports = [("escrow lookup", "ok")] * 3, [("escrow export", "ok")] * 2
+    assert statuses == [*ok_lookups, *ok_exports, ("escrow lookup", "failed")]
+    assert all(r["user"] and r["started"] for r in accesses)
+    code, piped, _ = run(capsys, "log", "show", log)
+    assert code == 0 and "FAKE-MRN" not in piped and piped.count("\tescrow export\t") == 2
 
 
 @pytest.mark.parametrize("profile", ["basic", "research-longitudinal"])
@@ -198,6 +209,9 @@ def test_pseudonym_gives_exactly_what_the_scrub_wrote(
         and "1.2.3" not in json.dumps(record)
     )
     assert run(capsys, "log", "verify", log)[0] == 0
+    code, shown, _ = run(capsys, "log", "show", log, "--json")
+    [row] = json.loads(shown)["runs"]
+    assert (row["command"], row["profile"], row["status"]) == ("pseudonym", "basic", "answered")
 
 
 def _answer(capsys: pytest.CaptureFixture[str], base: list[object], *query: object) -> str:

@@ -1,4 +1,5 @@
-"""``dcmscrub log show``: one row per run of a log. Reads, does not verify."""
+"""``dcmscrub log show``: one row per run of a log, and one per re-identification access (an escrow
+lookup or export, a forward pseudonym: each has a run id of its own). Reads, does not verify."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dcmscrub.audit.access import ACCESS_EVENTS
 from dcmscrub.audit.line import ABANDONED_EVENT
 from dcmscrub.audit.records import DryRun
 from dcmscrub.audit.verify import log_lines
@@ -50,15 +52,8 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
             if not isinstance(rec, dict) or not isinstance(rec.get("run_id"), str):
                 continue
             event, run_id = rec.get("event"), rec["run_id"]
-            if event == ABANDONED_EVENT and isinstance(rec.get("abandoned_run"), str):
-                dead = rows.get(rec["abandoned_run"])
-                if dead is not None and dead.status is None:
-                    dead.ended, dead.status = _str_or_none(rec.get("ts")), "abandoned"
-                continue
-            if event == DRY_RUN_EVENT:
-                rows[run_id] = _dry_run_row(run_id, rec)
-                continue
             if event not in ("run_start", "run_end"):
+                _add_other(rows, rec)
                 continue
             row = rows.get(run_id)
             if row is None:
@@ -87,6 +82,19 @@ def summarize_runs(paths: Sequence[Path]) -> list[RunSummaryRow]:
     return list(rows.values())
 
 
+def _add_other(rows: dict[str, RunSummaryRow], rec: dict[str, Any]) -> None:
+    """A record that is not a run's start or end: a dead run's end, a dry run, an access."""
+    event, run_id = rec.get("event"), rec["run_id"]
+    if event == ABANDONED_EVENT and isinstance(rec.get("abandoned_run"), str):
+        dead = rows.get(rec["abandoned_run"])
+        if dead is not None and dead.status is None:
+            dead.ended, dead.status = _str_or_none(rec.get("ts")), "abandoned"
+    elif event == DRY_RUN_EVENT:
+        rows[run_id] = _dry_run_row(run_id, rec)
+    elif event in ACCESS_EVENTS:  # one row per record: a lookup of several questions has several
+        rows[f"{run_id}\0{len(rows)}"] = _access_row(run_id, rec)
+
+
 def _dry_run_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
     """A ``scrub --dry-run``: one record, counts of what would have happened."""
     operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
@@ -105,5 +113,31 @@ def _dry_run_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
         dict(counts) if isinstance(counts, dict) and all(type(n) is int for n in counts.values()) else None,
         "dry run",
         exit_code if type(exit_code) is int else None,
+        False,
+    )
+
+
+def _access_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
+    """An escrow lookup or export, or a forward pseudonym: who asked and whether it was answered
+    (the question itself is only a keyed digest in the log, and is not shown)."""
+    operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
+    profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
+    if rec["event"] == "pseudonym":
+        answered = rec.get("answered")
+        status = None if not isinstance(answered, bool) else "answered" if answered else "not answered"
+    else:
+        status = _str_or_none(rec.get("status"))
+    ts = _str_or_none(rec.get("ts"))
+    return RunSummaryRow(
+        run_id,
+        ts,
+        ts,
+        _str_or_none(operator.get("user")),
+        _str_or_none(operator.get("host")),
+        str(rec["event"]).replace("_", " "),
+        _str_or_none(profile.get("name")),
+        None,
+        status,
+        None,
         False,
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from dcmscrub.audit.access import ACCESS_EVENTS
 from dcmscrub.audit.line import new_run_id, utc_now
 from dcmscrub.audit.log import AuditLog, default_log_path
 from dcmscrub.audit.rotate import rotate_log
@@ -189,7 +190,8 @@ def log_show(
     json_out: JsonOpt = False,
     _debug: DebugOpt = False,
 ) -> None:
-    """Print the runs in the log: a table on a terminal, tab-separated lines in a pipe."""
+    """Print the runs in the log, and each escrow lookup, export and forward pseudonym (who asked, when,
+    whether it was answered): a table on a terminal, tab-separated lines in a pipe."""
     paths = _logs_or_default(logs)
     runs = summarize_runs(paths)
     if json_out:
@@ -209,7 +211,9 @@ def log_show(
             ]
             for r in runs
         ]
-        title = f"{len(runs)} runs; files: {LEGEND}"
+        accesses = sum(1 for r in runs if r.command in ACCESS_COMMANDS)
+        title = f"{len(runs) - accesses} runs" + (f", {accesses} accesses" if accesses else "")
+        title += f"; files: {LEGEND}"
         print_rows(
             header,
             rows,
@@ -259,6 +263,8 @@ def _when(ts: str | None) -> str:
     return "-" if ts is None else ts[:16].replace("T", " ")
 
 
+# log show's command column for an escrow lookup or export or a forward pseudonym
+ACCESS_COMMANDS = frozenset(e.replace("_", " ") for e in ACCESS_EVENTS)
 SHORT = {"written": "w", "exists": "e", "quarantined": "q", "skipped": "s", "failed": "f"}
 LEGEND = ", ".join(f"{v} {k}" for k, v in SHORT.items())
 
