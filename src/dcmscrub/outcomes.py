@@ -56,6 +56,7 @@ class Reason(StrEnum):
     TRUNCATED = "truncated"
     CORRUPT = "corrupt"
     NO_SOP_INSTANCE_UID = "no_sop_instance_uid"
+    NO_SOP_CLASS_UID = "no_sop_class_uid"
     BAD_UID = "bad_uid"
     DISK_FULL = "disk_full"
     WRITE_DENIED = "write_denied"
@@ -155,6 +156,7 @@ _TEXT: dict[Reason, str] = {
     Reason.TRUNCATED: "truncated",
     Reason.CORRUPT: "damaged or not parseable",
     Reason.NO_SOP_INSTANCE_UID: "no SOP Instance UID",
+    Reason.NO_SOP_CLASS_UID: "no SOP Class UID (the kind of object is not named)",
     Reason.BAD_UID: "malformed UID",
     Reason.DISK_FULL: "disk full",
     Reason.WRITE_DENIED: "output not writable",

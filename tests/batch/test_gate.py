@@ -174,6 +174,33 @@ def test_a_name_part_that_is_a_word_of_the_field_and_of_the_files_codes_is_no_hi
     assert not check(ids, _flat(((0x0040A040,), "CS", b"TEXT")), "P/1/2/3.dcm", _never)
 
 
+@pytest.mark.parametrize(
+    ("institution", "manufacturer", "hit"),
+    [
+        # a vendor's test or phantom data names the vendor as the institution (pydicom's and dwv's
+        # gdcm-CR-MONO1-10-chest.dcm): the kept manufacturer is not a leak of it
+        (b"FUJI PHOTO FILM CO.", b"FUJI PHOTO FILM CO. LTD.", False),
+        (b"GE MEDICAL SYSTEMS", b"GE MEDICAL SYSTEMS", False),
+        # a place of care planted in the manufacturer still is
+        (b"ZQX MERCY GENERAL HOSPITAL", b"ZQX MERCY GENERAL HOSPITAL", True),
+        (b"ZQX VALLEY IMAGING", b"ZQX VALLEY IMAGING LLC", True),
+        (b"KLINIKUM ZQXDORF", b"KLINIKUM ZQXDORF", True),
+    ],
+)
+def test_a_vendor_named_as_institution_is_no_hit_but_a_place_of_care_is(
+    institution: bytes, manufacturer: bytes, hit: bool
+) -> None:
+    ids = collect(_flat(((0x00080080,), "LO", institution), ((0x00080070,), "LO", manufacturer)), "in.dcm")
+    assert bool(check(ids, _flat(((0x00080070,), "LO", manufacturer)), "P/1/2/3.dcm", _never)) is hit
+
+
+def test_a_persons_name_in_the_manufacturer_is_a_hit_even_as_a_whole_phrase() -> None:
+    ids = collect(
+        _flat(((0x00100010,), "PN", b"ZQXSMITH^JOHN"), ((0x00080070,), "LO", b"JOHN ZQXSMITH")), "in.dcm"
+    )
+    assert check(ids, _flat(((0x00080070,), "LO", b"JOHN ZQXSMITH")), "P/1/2/3.dcm", _never)
+
+
 # -- the matching, unit by unit ----------------------------------------------------------------------
 
 

@@ -420,3 +420,25 @@ def test_damage_in_the_file_meta_is_a_file_problem_never_internal(
         data[at] = value
     result, _out = run(tmp_path, bytes(data), name=f"fuzz{len(flips)}.dcm")
     assert result.reason != "internal", result.debug
+
+
+@pytest.mark.parametrize(
+    ("drop", "reason"),
+    [("SOPClassUID", "no_sop_class_uid"), ("SOPInstanceUID", "no_sop_instance_uid")],
+)
+def test_an_object_that_does_not_name_its_class_or_instance_fails_for_that_reason(
+    tmp_path: Path, drop: str, reason: str
+) -> None:
+    """Found on dwv's test files: an object without a SOP Class UID (in the file meta or the data
+    set) was reported as damaged; it is readable, it just cannot be named."""
+    ds = pydicom.Dataset()
+    ds.SOPClassUID, ds.SOPInstanceUID = CT, "1.2.826.0.1.3680043.10.1426.13.1"
+    ds.Modality, ds.PatientName, ds.PatientID = "CT", NAME, MRN
+    ds.file_meta = pydicom.dataset.FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
+    delattr(ds, drop)
+    ds.preamble = bytes(128)  # a Part 10 file, as dwv writes them, whose meta names no class
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=False)
+    result, out = run(tmp_path, buffer.getvalue())
+    assert (result.outcome, result.reason, out) == ("failed", reason, b"")

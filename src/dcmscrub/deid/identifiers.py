@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pydicom.datadict import keyword_dict, keyword_for_tag
 
+from dcmscrub.deid.device_words import drop_device_phrases
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.standard.uids import is_well_known
 from dcmscrub.standard.vocabulary import default_vocabulary
@@ -229,14 +230,7 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
             _merge(ids, _contribution(kind, f.value, f.charset))
     ids.uids -= kind_uids
     _add_path(ids, relpath)
-    words = set(_joined(vocabulary).split())
-    for token in words & ids.tokens.keys():
-        kind = ids.tokens[token]
-        # a name part counts as the file's vocabulary only if it is a word of the field too: a
-        # surname planted in a code meaning or the manufacturer must not blind the gate to it
-        if kind in _WEAK_KINDS and (kind != "name" or _field_word(token)):
-            del ids.tokens[token]
-    ids.path_words -= words
+    _drop_own_words(ids, _joined(vocabulary).split())
     if (
         ids.path_words
         or any(kind == "path" for kind in ids.phrases.values())
@@ -244,6 +238,21 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     ):
         _drop_described_path(ids, _joined(described))
     return ids
+
+
+def _drop_own_words(ids: Identifiers, vocabulary: list[bytes]) -> None:
+    """Words and device phrases of the file's own codes and device descriptions (``vocabulary``,
+    in normal form, split) are not its identifiers; see :mod:`dcmscrub.deid.device_words`."""
+    words = set(vocabulary)
+    if ids.phrases:
+        drop_device_phrases(ids.phrases, b" " + b" ".join(vocabulary) + b" ")
+    for token in words & ids.tokens.keys():
+        kind = ids.tokens[token]
+        # a name part counts as the file's vocabulary only if it is a word of the field too: a
+        # surname planted in a code meaning or the manufacturer must not blind the gate to it
+        if kind in _WEAK_KINDS and (kind != "name" or _field_word(token)):
+            del ids.tokens[token]
+    ids.path_words -= words
 
 
 def _field_word(token: bytes) -> bool:

@@ -59,9 +59,14 @@ def damaged(vr: str | None, value: bytes) -> bool:
 
 def encode_file_meta(meta: Dataset) -> bytes:
     """The file meta group (explicit VR little endian) with its group length (PS3.10 7.1)."""
-    for keyword in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID", "TransferSyntaxUID"):
+    missing = {
+        "MediaStorageSOPClassUID": Reason.NO_SOP_CLASS_UID,
+        "MediaStorageSOPInstanceUID": Reason.NO_SOP_INSTANCE_UID,
+        "TransferSyntaxUID": Reason.CORRUPT,
+    }
+    for keyword, reason in missing.items():
         if not meta.get(keyword):
-            raise FileProblem(Reason.NO_SOP_INSTANCE_UID if "Instance" in keyword else Reason.CORRUPT)
+            raise FileProblem(reason)
     if "FileMetaInformationVersion" not in meta:
         meta.FileMetaInformationVersion = b"\x00\x01"
     body = Dataset()
