@@ -201,6 +201,38 @@ def test_a_persons_name_in_the_manufacturer_is_a_hit_even_as_a_whole_phrase() ->
     assert check(ids, _flat(((0x00080070,), "LO", b"JOHN ZQXSMITH")), "P/1/2/3.dcm", _never)
 
 
+@pytest.mark.parametrize(
+    ("name", "model", "hit"),
+    [
+        # Philips writes the model as a content creator's name (fo-dicom's GH064.dcm, an Achieva)
+        (b"Achieva", b"Achieva", False),
+        (b"ACHIEVA^", b"Achieva ", False),
+        # a surname beside other words in the model is still a name
+        (b"ZQXSMITH", b"ZQXSMITH SCANNER", True),
+        (b"ZQXSMITH^JOHN", b"ZQXSMITH", True),
+    ],
+)
+def test_a_device_named_as_a_person_is_no_hit_but_a_person_is(name: bytes, model: bytes, hit: bool) -> None:
+    ids = collect(_flat(((0x20011068, 0, 0x00700084), "PN", name), ((0x00081090,), "LO", model)), "in.dcm")
+    assert bool(check(ids, _flat(((0x00081090,), "LO", model)), "P/1/2/3.dcm", _never)) is hit
+
+
+@pytest.mark.parametrize(
+    ("value", "hit"),
+    [
+        # fo-dicom's GH342.dcm: a RIS that writes the procedure's description as its ID
+        (b"CT Upper Abdomen with contrast", False),
+        (b"HEAD", False),
+        # an ID with anything the vocabulary does not vouch for stays an identifier
+        (b"CT Upper Abdomen ZQXSMITH", True),
+        (b"CT Upper Abdomen 20240115", True),
+    ],
+)
+def test_an_id_made_only_of_the_fields_words_is_no_identifier(value: bytes, hit: bool) -> None:
+    ids = collect(_flat(((0x00401001,), "SH", value)), "in.dcm")
+    assert bool(check(ids, _flat(((0x00081030,), "LO", value)), "P/1/2/3.dcm", _never)) is hit
+
+
 # -- the matching, unit by unit ----------------------------------------------------------------------
 
 

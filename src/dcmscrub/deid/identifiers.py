@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pydicom.datadict import keyword_dict, keyword_for_tag
 
-from dcmscrub.deid.device_words import drop_device_phrases
+from dcmscrub.deid.device_words import DEVICE_NAME_TAGS, VOCABULARY_TAGS, drop_device_phrases
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.standard.uids import is_well_known
 from dcmscrub.standard.vocabulary import default_vocabulary
@@ -122,21 +122,6 @@ _ID_TAGS = _keywords(
 )
 
 
-# Where the input's vocabulary is: codes and device descriptions. A single word found there is a
-# word of this file's vocabulary, not a name: a name part "TEXT" (an SR template's "Enter^Text")
-# against the content item type TEXT, an institution "TOSHIBA" against the manufacturer TOSHIBA_MEC.
-_VOCABULARY_TAGS = _keywords(
-    "CodeValue",
-    "CodeMeaning",
-    "CodingSchemeDesignator",
-    "LongCodeValue",
-    "Manufacturer",
-    "ManufacturerModelName",
-    "SoftwareVersions",
-    "SecondaryCaptureDeviceManufacturer",
-    "SecondaryCaptureDeviceManufacturerModelName",
-    "SecondaryCaptureDeviceSoftwareVersions",
-)
 _WEAK_KINDS = frozenset({"name", "institution", "station", "device", "path"})
 
 
@@ -211,14 +196,15 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     kind_uids: set[str] = set()
     vocabulary: list[Flat] = []  # codes and device descriptions
     described: list[Flat] = []  # descriptive text: what a folder name may repeat
+    names: list[Flat] = []
     for f in flat.elements:
         vr, tag = f.vr, f.path[-1]
-        if vr == "CS" or tag in _VOCABULARY_TAGS:
+        if vr == "CS" or tag in VOCABULARY_TAGS:
             vocabulary.append(f)
         elif vr in _DESCRIBED and tag not in kinds:
             described.append(f)
         elif vr == "PN":
-            _merge(ids, _contribution("name", f.value, f.charset))
+            names.append(f)
         elif vr in _DATES:
             raw = f.value.strip(b" \x00")
             if raw:
@@ -229,6 +215,7 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
         elif (kind := kinds.get(tag)) is not None and vr not in _NUMBERS:
             _merge(ids, _contribution(kind, f.value, f.charset))
     ids.uids -= kind_uids
+    _add_names(ids, names, vocabulary)
     _add_path(ids, relpath)
     _drop_own_words(ids, _joined(vocabulary).split())
     if (
@@ -238,6 +225,16 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     ):
         _drop_described_path(ids, _joined(described))
     return ids
+
+
+def _add_names(ids: Identifiers, names: list[Flat], vocabulary: list[Flat]) -> None:
+    """The parts of every person name, except a name whose whole value is a device's whole name:
+    Philips writes its model (``Achieva``) as a content creator's name. A surname planted in the
+    manufacturer beside other words is still a name (the whole values differ)."""
+    devices = {b" ".join(norm(f).split()) for f in vocabulary if f.path[-1] in DEVICE_NAME_TAGS}
+    for f in names:
+        if not devices or b" ".join(norm(f).split()) not in devices:
+            _merge(ids, _contribution("name", f.value, f.charset))
 
 
 def _drop_own_words(ids: Identifiers, vocabulary: list[bytes]) -> None:
@@ -367,6 +364,8 @@ def _add_kind(ids: Identifiers, kind: str, text: str) -> None:
             for piece in [value, *re.split(r"[\^,;\n\r]+", value)]:
                 _add_phrase(ids, kind, norm_text(piece).split(), min_chars=8)
             continue
+        if kind == "id" and tokens and all(t.isalpha() and _field_word(t) for t in tokens):
+            continue  # an ID holding a description of the field's words only ("CT Upper Abdomen")
         _add_phrase(ids, kind, tokens, min_chars=3)
         if kind == "id" and len(tokens) > 1:
             for t in tokens:
