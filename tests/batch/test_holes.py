@@ -341,6 +341,28 @@ def test_a_safe_private_value_of_the_listed_form_is_kept(tmp_path: Path) -> None
     assert ds[0x0019100C].value == 1000 and ds[0x00190010].value == "SIEMENS MR HEADER"
 
 
+@pytest.mark.parametrize("explicit", [True, False], ids=["stored-as-UN", "implicit"])
+def test_a_safe_private_sequence_read_without_its_vr_is_walked(tmp_path: Path, explicit: bool) -> None:
+    """Found on fo-dicom's GH064.dcm (a Philips Achieva): Philips' (2001,9000), a sequence the
+    table lists as safe, stored as UN in explicit VR. It was kept as unread bytes: the UIDs and
+    dates in its items went out unchanged, and so would a name."""
+    inner = element(0x00080012, b"DA", text("20121008"), explicit=False)
+    inner += element(0x00080018, b"UI", uid("1.3.46.670589.11.0.0.51.4.26.2.30069.1.4304.1"), explicit=False)
+    inner += element(0x00081070, b"PN", text(f"{MARK}^OPERATOR"), explicit=False)
+    data = _with_private({(0x2001, "Philips Imaging DD 129"): {0x00: ("UN", item(inner))}}, explicit=explicit)
+    out = written(tmp_path, data, load_profile("research-longitudinal"))
+    assert MARK.encode() not in out and b"30069.1.4304.1" not in out and b"20121008" not in out
+    ds = pydicom.dcmread(io.BytesIO(out))
+    [kept] = ds[0x20011000].value  # the sequence and its item stay, read and walked
+    assert kept.SOPInstanceUID.startswith("2.25.") and kept.InstanceCreationDate != "20121008"
+
+
+def test_a_safe_private_sequence_whose_bytes_are_not_items_goes(tmp_path: Path) -> None:
+    data = _with_private({(0x2001, "Philips Imaging DD 129"): {0x00: ("UN", f"{MARK} {MRN}".encode())}})
+    out = written(tmp_path, data, load_profile("research-longitudinal"))
+    assert MARK.encode() not in out and 0x20011000 not in pydicom.dcmread(io.BytesIO(out))
+
+
 def test_a_clean_rule_on_a_private_element_read_without_its_vr_does_not_keep_it(tmp_path: Path) -> None:
     rules = tmp_path / "p.yaml"
     rules.write_text(

@@ -8,7 +8,9 @@ name in it, so the table's promise holds only for a value of the listed form (PS
 - numbers (DS, IS) must read as numbers, binary numbers must fill whole values;
 - text (CS, LO, SH, ST, LT, UT, ...) is cleaned like any other text (a vendor's words survive
   ``clean``, a name does not);
-- sequences are walked (their items follow their own rules); bytes stay as the table allows.
+- sequences are walked (their items follow their own rules), also one stored as UN (a private
+  sequence written by a tool that did not know it: Philips' (2001,9000) in explicit VR files);
+  one whose bytes do not read as items goes. Bytes stay as the table allows.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def safe_private_action(ds: Dataset, tag: int, listed: str) -> str:
         vr = next(iter(allowed))
     else:
         return "keep"  # the table names no single VR: bytes as read (OB/OW)
+    if vr == "SQ":
+        # read as items, or the walk would keep the bytes unread (names, UIDs and dates in them)
+        read = stored == "SQ" or el.sequence_items(ds, tag, known_sq=True) is not None
+        return "keep" if read else "remove"
     if vr in BINARY_NUMBER_VRS:
         return "keep" if el.value_length(ds, tag) % _SIZES.get(vr, 1) == 0 else "remove"
     if vr in _NUMBER:

@@ -223,10 +223,13 @@ def effective_vr(ds: Dataset, tag: int) -> str | None:
     return dictionary_vr(tag) or vr
 
 
-def sequence_items(ds: Dataset, tag: int) -> list[Dataset] | None:
+def sequence_items(ds: Dataset, tag: int, *, known_sq: bool = False) -> list[Dataset] | None:
     """The items of a sequence, also one stored as UN (a known sequence written by a tool that did
     not know it, or a UN of undefined length: PS3.5 6.2.2 encodes such a value in implicit VR
     little endian). The decoded sequence replaces the stored element, so it is written out as SQ.
+
+    ``known_sq``: the caller knows the element is a sequence though the dictionary does not (a
+    private element that Table E.3.10-1 lists as SQ).
 
     None when the element is not a sequence, or is stored as UN and its value does not parse as
     items: the caller must not keep such bytes. Raises :class:`FileProblem` (``corrupt``) for a
@@ -239,7 +242,7 @@ def sequence_items(ds: Dataset, tag: int) -> list[Dataset] | None:
     if vr == "SQ" or (vr is None and dictionary_vr(tag) == "SQ"):
         value = decoded(ds, key).value
         return list(value) if value is not None else []
-    if vr not in ("UN", None) or effective_vr(ds, tag) != "SQ":
+    if vr not in ("UN", None) or (not known_sq and effective_vr(ds, tag) != "SQ"):
         return None
     for implicit in (True, False):  # the standard's encoding first, then the file's own
         if not parses_as_items(elem.value or b"", implicit=implicit):
