@@ -203,11 +203,20 @@ EXTRA_IDENTIFIERS: frozenset[int] = _tags(
 
 SOURCE_IMAGE_IDS_MASK = (0x00203100, 0xFFFFFF00)  # (0020,31xx) Source Image IDs
 
+# The patient's birth and death dates written in another calendar (PS3.3 C.7.1.1: LO text such as
+# a Hijri or Buddhist date). Table E.1-1 lists neither, and no option keeps the birth date; as text
+# they can be neither shifted nor matched against the Gregorian dates, so they always go.
+ALTERNATIVE_CALENDAR_DATES: frozenset[int] = _tags(
+    "PatientBirthDateInAlternativeCalendar",
+    "PatientDeathDateInAlternativeCalendar",
+)
+
 
 def is_extra_identifier(tag: int) -> bool:
-    """An identifier outside Table E.1-1 that goes (:data:`EXTRA_IDENTIFIERS`, Source Image IDs)."""
+    """An identifier outside Table E.1-1 that goes (:data:`EXTRA_IDENTIFIERS`, Source Image IDs,
+    dates in an alternative calendar)."""
     value, mask = SOURCE_IMAGE_IDS_MASK
-    return tag in EXTRA_IDENTIFIERS or tag & mask == value
+    return tag in EXTRA_IDENTIFIERS or tag in ALTERNATIVE_CALENDAR_DATES or tag & mask == value
 
 
 # Dates and date-times outside the table follow the date rules (removed, kept or shifted).
