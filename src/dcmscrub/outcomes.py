@@ -51,6 +51,7 @@ class Reason(StrEnum):
     PIXELS_UNSUPPORTED_LAYOUT = "pixels_unsupported_layout"
     PIXELS_NO_CODEC = "pixels_no_codec"
     PIXELS_UNENCODABLE = "pixels_unencodable"
+    PIXELS_EMBEDDED_OVERLAY = "pixels_embedded_overlay"
     # failed
     UNREADABLE = "unreadable"
     TRUNCATED = "truncated"
@@ -109,6 +110,7 @@ _QUARANTINES = frozenset(
         Reason.PIXELS_UNSUPPORTED_LAYOUT,
         Reason.PIXELS_NO_CODEC,
         Reason.PIXELS_UNENCODABLE,
+        Reason.PIXELS_EMBEDDED_OVERLAY,
         Reason.RESIDUAL_IDENTIFIER,
     }
 )
@@ -150,6 +152,9 @@ _TEXT: dict[Reason, str] = {
         "pixels to blank, but no codec for their transfer syntax is installed (quarantined)"
     ),
     Reason.PIXELS_UNENCODABLE: "the blanked pixels could not be re-encoded (quarantined)",
+    Reason.PIXELS_EMBEDDED_OVERLAY: (
+        "an overlay stored in the unused bits of compressed pixel data, which cannot be cleared (quarantined)"
+    ),
     Reason.RESIDUAL_IDENTIFIER: "an identifier of the input is still in the output (quarantined: no output)",
     Reason.UNREADABLE: "unreadable",
     Reason.TRUNCATED: "truncated",
