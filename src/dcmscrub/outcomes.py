@@ -130,8 +130,8 @@ _TEXT: dict[Reason, str] = {
         "burned-in annotation that no pixel rule or detector cleared (quarantined: no output)"
     ),
     Reason.PIXELS_NOT_CLEARED: (
-        "pixels of a kind that shows identifying text (ultrasound, screen capture, ...) that no pixel "
-        "rule or detector cleared (quarantined: no output)"
+        "pixels of a kind that shows identifying text (ultrasound, screen capture, ...; or a voice "
+        "recording) that no pixel rule or detector cleared (quarantined: no output)"
     ),
     Reason.PIXELS_NOT_SCANNED: (
         "cleaned pixels, but an icon image or overlay bitmap the profile keeps is not scanned (quarantined)"
