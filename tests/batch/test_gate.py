@@ -141,7 +141,8 @@ def test_an_address_and_a_phone_in_kept_text_are_caught(tmp_path: Path) -> None:
     elements[0x00102154] = element(0x00102154, b"SH", text("+33 4 72 00 00 01"))
     elements[0x00180015] = element(0x00180015, b"CS", text("HEAD"))
     # (0018,1030) ProtocolName is kept by no row... it is a descriptor: use a kept code meaning instead
-    code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("99X"))
+    # (of a standard scheme: a local code's meaning is a descriptor the engine removes)
+    code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("SRT"))
     code += element(0x00080104, b"LO", text("call 04 72 00 00 01 at 12 Rue des Fleurs"))
     elements[0x00082218] = element(0x00082218, b"SQ", item(code))
     result, _records = scrub_one(tmp_path, raw_file(tmp_path, part10(elements)))
@@ -162,7 +163,7 @@ def test_a_surname_planted_in_the_files_vocabulary_is_still_caught(
     if where == (0x00080070,):
         elements[0x00080070] = element(0x00080070, b"LO", text("ZQXSENTINEL MEDICAL"))
     else:
-        code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("99X"))
+        code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("SRT"))
         code += element(0x00080104, b"LO", text("head of ZQXSENTINEL"))
         elements[0x00082218] = element(0x00082218, b"SQ", item(code))
     result, _records = scrub_one(tmp_path, raw_file(tmp_path, part10(elements)))

@@ -14,6 +14,7 @@ import numpy as np
 import pydicom
 import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from dcmscrub.batch.sink import PlainSink
@@ -145,3 +146,146 @@ def test_an_overlay_declared_in_compressed_pixel_data_is_held_back(tmp_path: Pat
     compress(ds, RLELossless, encoding_plugin="pydicom")  # RLE keeps all 16 bits: the overlay is inside
     result, out = run(tmp_path, part10(ds, RLELossless), "basic")
     assert result.outcome == "quarantined" and result.reason == "pixels_embedded_overlay" and out == b""
+
+
+# -- 3. the value and meaning of a private or local code ------------------------------------------
+
+
+def _code(value: str, scheme: str, meaning: str) -> Dataset:
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = value, scheme, meaning
+    return code
+
+
+def _content(value_type: str, name: Dataset, **values: object) -> Dataset:
+    item = Dataset()
+    item.RelationshipType, item.ValueType = "CONTAINS", value_type
+    item.ConceptNameCodeSequence = Sequence([name])
+    for keyword, value in values.items():
+        setattr(item, keyword, value)
+    return item
+
+
+def _report() -> Dataset:
+    """A Comprehensive SR whose local codes (99LOCAL, L, none) carry markers at depth 0-3, beside
+    standard codes (DCM, SCT) that must stay as they are."""
+    ds = dataset("1.2.840.10008.5.1.4.1.1.88.33", "SR")
+    ds.ValueType, ds.ContinuityOfContent = "CONTAINER", "SEPARATE"
+    ds.ConceptNameCodeSequence = Sequence([_code("18748-4", "LN", "Diagnostic Imaging Report")])
+    ds.PerformedProcedureCodeSequence = Sequence([_code("ZQXPROCV", "99LOCAL", "CT for Dr ZQXPROCM")])
+    local = Sequence([_code("L1", "L", "ZQXLOCALM")])
+    liver = Sequence([_code("10200004", "SCT", "Liver")])
+    inner = [
+        _content("CODE", _code("121071", "DCM", "Finding"), ConceptCodeSequence=local),
+        _content("CODE", _code("ZQXNAMEV", "99PRIV", "ZQXNAMEM"), ConceptCodeSequence=liver),
+        _content("TEXT", _code("Q1", "", "ZQXNOSCHEME"), TextValue="normal"),
+    ]
+    nested = _content("CONTAINER", _code("111", "99LOCAL", "ZQXCONTAINER"), ContinuityOfContent="SEPARATE")
+    nested.ContentSequence = Sequence(inner)
+    ds.ContentSequence = Sequence([nested])
+    return ds
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_texts_of_a_local_code_do_not_pass(tmp_path: Path, profile: str) -> None:
+    out = written(tmp_path, part10(_report()), profile)
+    for marker in (
+        b"ZQXPROCV",
+        b"ZQXPROCM",
+        b"ZQXLOCALM",
+        b"ZQXNAMEV",
+        b"ZQXNAMEM",
+        b"ZQXNOSCHEME",
+        b"ZQXCONTAINER",
+    ):
+        assert marker not in out, marker
+    for kept in (b"Diagnostic Imaging Report", b"Finding", b"10200004", b"Liver"):
+        assert kept in out, kept  # the standard's codes are words of the standard
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_local_code_outside_structured_content_does_not_pass(tmp_path: Path, profile: str) -> None:
+    ds = dataset("1.2.840.10008.5.1.4.1.1.481.3", "RTSTRUCT")
+    observation = Dataset()
+    observation.ObservationNumber, observation.ReferencedROINumber = 1, 1
+    observation.RTROIInterpretedType = "ORGAN"
+    observation.RTROIIdentificationCodeSequence = Sequence([_code("ZQXROIV", "99LOCAL", "ZQXROIM")])
+    ds.RTROIObservationsSequence = Sequence([observation])
+    ds.AnatomicRegionSequence = Sequence([_code("ZQXANATV", "99ANAT", "ZQXANATM")])
+    out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), profile)))
+    for marker in ("ZQXROIV", "ZQXROIM", "ZQXANATV", "ZQXANATM"):
+        assert marker not in str(out), marker
+    code = out.RTROIObservationsSequence[0].RTROIIdentificationCodeSequence[0]
+    assert code.CodeValue and code.CodeMeaning  # a code item keeps its Type 1 texts (as dummies)
+
+
+# -- 4. labels typed into code strings: a presentation state's content label and layers ----------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_content_label_and_graphic_layers_do_not_pass(tmp_path: Path, profile: str) -> None:
+    ds = dataset("1.2.840.10008.5.1.4.1.1.11.1", "PR")
+    ds.ContentLabel = "ZQXLABEL"
+    layers = []
+    for order, name in enumerate(("DR_ZQXLAYERA", "ZQXLAYERB"), start=1):
+        layer = Dataset()
+        layer.GraphicLayer, layer.GraphicLayerOrder = name, order
+        layers.append(layer)
+    ds.GraphicLayerSequence = Sequence(layers)
+    annotation = Dataset()
+    annotation.GraphicLayer = "ZQXLAYERB"
+    ds.GraphicAnnotationSequence = Sequence([annotation])
+    out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), profile)))
+    assert "ZQXLABEL" not in str(out) and "ZQXLAYER" not in str(out)
+    assert out.ContentLabel  # Type 1: a dummy
+    names = [layer.GraphicLayer for layer in out.GraphicLayerSequence]
+    assert len(set(names)) == 2  # still two layers, and the annotation still names the second one
+    assert out.GraphicAnnotationSequence[0].GraphicLayer == names[1]
+
+
+# -- 5. a UID in a safe private element -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["research-longitudinal", "limited-data-set"])
+def test_a_uid_in_a_safe_private_element_is_remapped(tmp_path: Path, profile: str) -> None:
+    """NQHeader (0099,xx02) Analyzed Series UID is listed as safe (Table E.3.10-1): kept as it was,
+    it named the original series, and the gate did not look at it."""
+    ds = dataset()
+    ds.add_new(0x00990010, "LO", "NQHeader")
+    ds.add_new(0x00991002, "UI", ds.SeriesInstanceUID)
+    ds.add_new(0x00991001, "UI", "1.2.826.0.1.3680043.10.1426.99.4242")
+    out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), profile)))
+    assert b"1426.77" not in out[0x00991002].value.encode() and "1426.99" not in str(out)
+    assert out[0x00991002].value == out.SeriesInstanceUID  # remapped like the series it names
+
+
+# -- 6. a voice recording ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("sop_class", ["1.2.840.10008.5.1.4.1.1.9.4.1", "1.2.840.10008.5.1.4.1.1.9.4.2"])
+def test_a_voice_recording_is_held_back(tmp_path: Path, profile: str, sop_class: str) -> None:
+    ds = dataset(sop_class, "AU")
+    del ds.BurnedInAnnotation
+    waveform = Dataset()
+    waveform.WaveformOriginality, waveform.NumberOfWaveformChannels = "ORIGINAL", 1
+    waveform.NumberOfWaveformSamples, waveform.SamplingFrequency = 8, "8000"
+    waveform.WaveformBitsAllocated, waveform.WaveformSampleInterpretation = 8, "MB"
+    waveform.WaveformData = b"ZQXVOICE"  # the dictation: "the patient, Jane Doe, ..."
+    ds.WaveformSequence = Sequence([waveform])
+    result, out = run(tmp_path, part10(ds), profile)
+    assert (result.outcome, result.reason, out) == ("quarantined", "pixels_not_cleared", b"")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_name_in_the_meaning_of_a_standard_code_does_not_pass(tmp_path: Path, profile: str) -> None:
+    """The scheme is the standard's (LN, DCM), the meaning is not: a word no vocabulary of the field
+    holds goes; the code value still says what the concept is."""
+    ds = _report()
+    ds.ConceptNameCodeSequence = Sequence([_code("18748-4", "LN", "Report of Dr ZQXTITLE")])
+    ds.ContentSequence[0].ContentSequence[0].ConceptNameCodeSequence = Sequence(
+        [_code("121071", "DCM", "Finding by ZQXREADER")]
+    )
+    out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), profile)))
+    assert "ZQXTITLE" not in str(out) and "ZQXREADER" not in str(out)
+    assert out.ConceptNameCodeSequence[0].CodeValue == "18748-4"

@@ -111,7 +111,15 @@ EXTRA_DESCRIPTORS: frozenset[int] = _tags(
     "ProtocolElementPurpose",
     "DimensionDescriptionLabel",
     "FrameLabel",
+    # a code string by its VR, but a label someone types for the object (PS3.3 C.10.9: "a label
+    # that is used to identify this SOP Instance"): a presentation state's or segmentation's name
+    "ContentLabel",
 )
+
+# Labels someone types that other elements of the object refer to by value: a presentation
+# state's Graphic Layer names the layer in Graphic Annotation, Graphic Layer and other sequences.
+# A keyed code keeps the references (and which layer is which) without the words.
+KEYED_LABELS: frozenset[int] = _tags("GraphicLayer")
 
 # Words that mark an attribute outside the table as text people type (E.1.1: "descriptors").
 FREE_TEXT_WORDS = ("Description", "Comment", "Label", "Text", "Note", "Remark", "Explanation", "Reason")
