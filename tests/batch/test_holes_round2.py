@@ -289,3 +289,16 @@ def test_a_name_in_the_meaning_of_a_standard_code_does_not_pass(tmp_path: Path, 
     out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), profile)))
     assert "ZQXTITLE" not in str(out) and "ZQXREADER" not in str(out)
     assert out.ConceptNameCodeSequence[0].CodeValue == "18748-4"
+
+
+# -- 7. the retired order numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_retired_order_numbers_go(tmp_path: Path, profile: str) -> None:
+    """(0040,1006)/(0040,1007) and (0040,2006)/(0040,2007): the order numbers Table E.1-1 lists
+    under their current tags (0040,2016)/(0040,2017), written by older systems."""
+    ds = dataset()
+    for tag in (0x00401006, 0x00401007, 0x00402006, 0x00402007):
+        ds.add_new(tag, "SH", f"ZQXORDER{tag & 0xFFFF:04X}")
+    assert b"ZQXORDER" not in written(tmp_path, part10(ds), profile)

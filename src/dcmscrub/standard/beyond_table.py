@@ -207,6 +207,12 @@ EXTRA_IDENTIFIERS: frozenset[int] = _tags(
     "RouteID",
     "RouteSegmentID",
     "CarrierID",
+    # the retired forms of the order numbers Table E.1-1 lists (Placer/Filler Order Number Imaging
+    # Service Request): the same identifiers under older tags
+    "PlacerOrderNumberProcedure",
+    "FillerOrderNumberProcedure",
+    "PlacerOrderNumberImagingServiceRequestRetired",
+    "FillerOrderNumberImagingServiceRequestRetired",
 )
 
 SOURCE_IMAGE_IDS_MASK = (0x00203100, 0xFFFFFF00)  # (0020,31xx) Source Image IDs
