@@ -302,3 +302,16 @@ def test_the_retired_order_numbers_go(tmp_path: Path, profile: str) -> None:
     for tag in (0x00401006, 0x00401007, 0x00402006, 0x00402007):
         ds.add_new(tag, "SH", f"ZQXORDER{tag & 0xFFFF:04X}")
     assert b"ZQXORDER" not in written(tmp_path, part10(ds), profile)
+
+
+# -- 8. an earlier de-identifier's encrypted copy of the original attributes ------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_encrypted_original_attributes_do_not_pass(tmp_path: Path, profile: str) -> None:
+    ds = dataset()
+    encrypted = Dataset()
+    encrypted.EncryptedContentTransferSyntaxUID = ExplicitVRLittleEndian
+    encrypted.EncryptedContent = b"ZQXCMSENVELOPE01"  # the patient's name and ID, for some key holder
+    ds.EncryptedAttributesSequence = Sequence([encrypted])
+    assert b"ZQXCMSENVELOPE01" not in written(tmp_path, part10(ds), profile)

@@ -213,6 +213,9 @@ EXTRA_IDENTIFIERS: frozenset[int] = _tags(
     "FillerOrderNumberProcedure",
     "PlacerOrderNumberImagingServiceRequestRetired",
     "FillerOrderNumberImagingServiceRequestRetired",
+    # an earlier de-identifier's copy of the original attributes (PS3.15 E.1.2), encrypted to a
+    # key nobody here knows: a way back to the patient that no check can read
+    "EncryptedContent",
 )
 
 SOURCE_IMAGE_IDS_MASK = (0x00203100, 0xFFFFFF00)  # (0020,31xx) Source Image IDs
