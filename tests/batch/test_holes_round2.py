@@ -315,3 +315,12 @@ def test_encrypted_original_attributes_do_not_pass(tmp_path: Path, profile: str)
     encrypted.EncryptedContent = b"ZQXCMSENVELOPE01"  # the patient's name and ID, for some key holder
     ds.EncryptedAttributesSequence = Sequence([encrypted])
     assert b"ZQXCMSENVELOPE01" not in written(tmp_path, part10(ds), profile)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_an_animals_registration_number_goes(tmp_path: Path, profile: str) -> None:
+    ds = dataset()
+    registration = Dataset()
+    registration.BreedRegistrationNumber = "ZQXREG4711"
+    ds.BreedRegistrationSequence = Sequence([registration])
+    assert b"ZQXREG4711" not in written(tmp_path, part10(ds), profile)

@@ -213,6 +213,8 @@ EXTRA_IDENTIFIERS: frozenset[int] = _tags(
     "FillerOrderNumberProcedure",
     "PlacerOrderNumberImagingServiceRequestRetired",
     "FillerOrderNumberImagingServiceRequestRetired",
+    # a veterinary patient's own registration number with its breed registry (PS3.3 C.7.1.1)
+    "BreedRegistrationNumber",
     # an earlier de-identifier's copy of the original attributes (PS3.15 E.1.2), encrypted to a
     # key nobody here knows: a way back to the patient that no check can read
     "EncryptedContent",
