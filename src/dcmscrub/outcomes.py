@@ -153,7 +153,7 @@ _TEXT: dict[Reason, str] = {
     ),
     Reason.PIXELS_UNENCODABLE: "the blanked pixels could not be re-encoded (quarantined)",
     Reason.PIXELS_EMBEDDED_OVERLAY: (
-        "an overlay stored in the unused bits of compressed pixel data, which cannot be cleared (quarantined)"
+        "an overlay stored in compressed pixel data or in the stored bits: it cannot be cleared (quarantined)"
     ),
     Reason.RESIDUAL_IDENTIFIER: "an identifier of the input is still in the output (quarantined: no output)",
     Reason.UNREADABLE: "unreadable",

@@ -130,6 +130,9 @@ def test_an_overlay_in_the_unused_high_bits_does_not_travel(
 
 def test_pixel_data_without_unused_bits_is_copied_byte_for_byte(tmp_path: Path) -> None:
     ds, raw = _image(16, False)
+    for elem in (0x60000100, 0x60000102):
+        del ds[elem]  # an overlay of its own (no Overlay Data here: the group goes anyway)
+    ds.add_new(0x60003000, "OW", bytes(8))
     ds.PixelData = raw.tobytes()
     out = pydicom.dcmread(io.BytesIO(written(tmp_path, part10(ds), "basic")))
     assert out.PixelData == raw.tobytes()
@@ -146,6 +149,14 @@ def test_an_overlay_declared_in_compressed_pixel_data_is_held_back(tmp_path: Pat
     compress(ds, RLELossless, encoding_plugin="pydicom")  # RLE keeps all 16 bits: the overlay is inside
     result, out = run(tmp_path, part10(ds, RLELossless), "basic")
     assert result.outcome == "quarantined" and result.reason == "pixels_embedded_overlay" and out == b""
+
+
+def test_an_overlay_declared_inside_the_stored_bits_is_held_back(tmp_path: Path) -> None:
+    """Bits Stored 16, the overlay at bit 12: no bit is unused, the overlay is in the pixel values."""
+    ds, raw = _image(16, False)
+    ds.PixelData = raw.tobytes()
+    result, out = run(tmp_path, part10(ds), "basic")
+    assert (result.outcome, result.reason, out) == ("quarantined", "pixels_embedded_overlay", b"")
 
 
 # -- 3. the value and meaning of a private or local code ------------------------------------------

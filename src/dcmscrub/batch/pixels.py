@@ -132,22 +132,23 @@ def unused_bits_plan(header: Header, fh: BinaryIO) -> PixelPlan | None:
         stored, allocated = int(ds.get("BitsStored") or 0), int(ds.get("BitsAllocated") or 0)
     except (TypeError, ValueError):
         stored = allocated = 0
-    if not 0 < stored < allocated:
-        return None
-    if header.deflated:
-        _correct_in_memory(ds, stored, allocated)
-        return None
-    assert header.pixel_start is not None
-    try:
-        facts = pixel_facts(
-            ds, fh, header.pixel_start, implicit_vr=header.implicit_vr, little_endian=header.little_endian
-        )
-    except PixelProblem:
-        facts = None  # pixel data its attributes do not describe: copied as it is (as before)
-    if facts is not None and has_unused_bits(facts):
-        return PixelPlan(facts, (), None, facts.transfer_syntax)
+    if 0 < stored < allocated:
+        if header.deflated:
+            _correct_in_memory(ds, stored, allocated)
+            return None
+        assert header.pixel_start is not None
+        try:
+            facts = pixel_facts(
+                ds, fh, header.pixel_start, implicit_vr=header.implicit_vr, little_endian=header.little_endian
+            )
+        except PixelProblem:
+            facts = None  # pixel data its attributes do not describe: copied as it is (as before)
+        if facts is not None and has_unused_bits(facts):
+            return PixelPlan(facts, (), None, facts.transfer_syntax)
     if embedded_overlay(ds):
-        raise FileProblem(Reason.PIXELS_EMBEDDED_OVERLAY)  # its bits cannot be cleared in place
+        # its bits cannot be cleared in place: inside a codestream, or inside the stored bits
+        # themselves (no bit is unused: the overlay is drawn into the pixel values)
+        raise FileProblem(Reason.PIXELS_EMBEDDED_OVERLAY)
     return None
 
 
