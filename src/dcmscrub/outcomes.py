@@ -51,6 +51,7 @@ class Reason(StrEnum):
     PIXELS_UNSUPPORTED_LAYOUT = "pixels_unsupported_layout"
     PIXELS_NO_CODEC = "pixels_no_codec"
     PIXELS_UNENCODABLE = "pixels_unencodable"
+    PIXELS_EMBEDDED_OVERLAY = "pixels_embedded_overlay"
     # failed
     UNREADABLE = "unreadable"
     TRUNCATED = "truncated"
@@ -110,6 +111,7 @@ _QUARANTINES = frozenset(
         Reason.PIXELS_UNSUPPORTED_LAYOUT,
         Reason.PIXELS_NO_CODEC,
         Reason.PIXELS_UNENCODABLE,
+        Reason.PIXELS_EMBEDDED_OVERLAY,
         Reason.RESIDUAL_IDENTIFIER,
     }
 )
@@ -129,8 +131,8 @@ _TEXT: dict[Reason, str] = {
         "burned-in annotation that no pixel rule or detector cleared (quarantined: no output)"
     ),
     Reason.PIXELS_NOT_CLEARED: (
-        "pixels of a kind that shows identifying text (ultrasound, screen capture, ...) that no pixel "
-        "rule or detector cleared (quarantined: no output)"
+        "pixels of a kind that shows identifying text (ultrasound, screen capture, ...; or a voice "
+        "recording) that no pixel rule or detector cleared (quarantined: no output)"
     ),
     Reason.PIXELS_NOT_SCANNED: (
         "cleaned pixels, but an icon image or overlay bitmap the profile keeps is not scanned (quarantined)"
@@ -151,6 +153,9 @@ _TEXT: dict[Reason, str] = {
         "pixels to blank, but no codec for their transfer syntax is installed (quarantined)"
     ),
     Reason.PIXELS_UNENCODABLE: "the blanked pixels could not be re-encoded (quarantined)",
+    Reason.PIXELS_EMBEDDED_OVERLAY: (
+        "an overlay stored in compressed pixel data or in the stored bits: it cannot be cleared (quarantined)"
+    ),
     Reason.RESIDUAL_IDENTIFIER: "an identifier of the input is still in the output (quarantined: no output)",
     Reason.UNREADABLE: "unreadable",
     Reason.TRUNCATED: "truncated",

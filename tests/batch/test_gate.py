@@ -27,6 +27,7 @@ from dcmscrub.batch.sink import PlainSink
 from dcmscrub.batch.walk import InputFile
 from dcmscrub.batch.worker import FileResult, Worker, WorkerSettings
 from dcmscrub.deid import actions, identifiers
+from dcmscrub.deid.codes import NOT_TYPED
 from dcmscrub.deid.gate import check, collect, may_hold
 from dcmscrub.dicomio import write as dicomio_write
 from dcmscrub.dicomio.elements import Flat, Flattened
@@ -134,14 +135,19 @@ def test_text_not_cleaned_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert_caught(result, records, "(0008,1030) StudyDescription")
 
 
-def test_an_address_and_a_phone_in_kept_text_are_caught(tmp_path: Path) -> None:
-    """No engine break: a standard element the table does not list (kept) carries them."""
+def test_an_address_and_a_phone_in_kept_text_are_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A standard element the table does not list (kept) carries them: a code meaning, which the
+    engine now judges too (deid.codes), so that judgement is switched off here."""
+    monkeypatch.setattr("dcmscrub.deid.engine.typed_code", lambda *_args: NOT_TYPED)
     elements = raw_base()
     elements[0x00101040] = element(0x00101040, b"LO", text("12 Rue des Fleurs, Lyon"))
     elements[0x00102154] = element(0x00102154, b"SH", text("+33 4 72 00 00 01"))
     elements[0x00180015] = element(0x00180015, b"CS", text("HEAD"))
     # (0018,1030) ProtocolName is kept by no row... it is a descriptor: use a kept code meaning instead
-    code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("99X"))
+    # (of a standard scheme: a local code's meaning is a descriptor the engine removes)
+    code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("SRT"))
     code += element(0x00080104, b"LO", text("call 04 72 00 00 01 at 12 Rue des Fleurs"))
     elements[0x00082218] = element(0x00082218, b"SQ", item(code))
     result, _records = scrub_one(tmp_path, raw_file(tmp_path, part10(elements)))
@@ -153,16 +159,18 @@ def test_an_address_and_a_phone_in_kept_text_are_caught(tmp_path: Path) -> None:
     "where", [(0x00080070,), (0x00082218, 0x00080104)], ids=["manufacturer", "code-meaning"]
 )
 def test_a_surname_planted_in_the_files_vocabulary_is_still_caught(
-    tmp_path: Path, where: tuple[int, ...]
+    tmp_path: Path, where: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found by review: a name part that the input's codes or manufacturer also hold was taken for
-    a word of the file's vocabulary, so that a kept code meaning carried the surname out."""
+    a word of the file's vocabulary, so that a kept code meaning carried the surname out. (The
+    engine now judges code meanings too, deid.codes: switched off, so that the gate is tested.)"""
+    monkeypatch.setattr("dcmscrub.deid.engine.typed_code", lambda *_args: NOT_TYPED)
     elements = raw_base()
     elements[0x00100010] = element(0x00100010, b"PN", text("ZQXSENTINEL^JANE"))
     if where == (0x00080070,):
         elements[0x00080070] = element(0x00080070, b"LO", text("ZQXSENTINEL MEDICAL"))
     else:
-        code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("99X"))
+        code = element(0x00080100, b"SH", text("T-1")) + element(0x00080102, b"SH", text("SRT"))
         code += element(0x00080104, b"LO", text("head of ZQXSENTINEL"))
         elements[0x00082218] = element(0x00082218, b"SQ", item(code))
     result, _records = scrub_one(tmp_path, raw_file(tmp_path, part10(elements)))

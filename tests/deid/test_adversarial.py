@@ -72,6 +72,7 @@ from conftest_adversarial import (
 )
 from dcmscrub.keys import read_linkage_key_file
 from dcmscrub.outcomes import Reason
+from dcmscrub.standard.coding_schemes import is_standard_scheme
 
 PROFILE_NAMES = ("basic", "options")
 Runs = dict[str, Run]
@@ -521,7 +522,13 @@ def _damaged(inp: Dataset, out: Dataset, label: str) -> list[str]:
             problems.append(f"{label}: {keyword} removed")
             break
         holder_in, holder_out = holder_in[keyword].value[0], holder_out[keyword].value[0]
+        local = not is_standard_scheme(str(holder_in.get("CodingSchemeDesignator", "")))
         for code in ("CodeValue", "CodingSchemeDesignator"):
+            if code == "CodeValue" and local:
+                # a local code's value is text someone typed: it may be replaced, never removed
+                if not holder_out.get(code):
+                    problems.append(f"{label}: {keyword} > {code} removed")
+                continue
             if str(holder_in.get(code, "")) != str(holder_out.get(code, "")):
                 problems.append(f"{label}: {keyword} > {code} changed")
     return problems

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO
 
+from pydicom.dataset import Dataset
+
 from dcmscrub.deid.pixel_verdict import PixelVerdict, pixel_verdict, wants_detector
 from dcmscrub.deid.profile import Profile
-from dcmscrub.dicomio.pixels import PixelPlan, Rect, iter_frames, pixel_facts, plan_blanking
+from dcmscrub.dicomio.pixelbits import correct_unused_bits, embedded_overlay, has_unused_bits
+from dcmscrub.dicomio.pixels import PixelPlan, PixelProblem, Rect, iter_frames, pixel_facts, plan_blanking
 from dcmscrub.dicomio.read import Header
 from dcmscrub.errors import ConfigError
 from dcmscrub.outcomes import FileProblem, Reason
@@ -41,9 +44,12 @@ class PixelStep:
         return pixel_verdict(header.ds, self.profile, detected)
 
     def plan(self, header: Header, fh: BinaryIO, verdict: PixelVerdict) -> PixelPlan | None:
-        """The writer's plan for ``verdict``'s rectangles (None: copy the pixel data as it is)."""
-        if not verdict.regions or verdict.reason is not None:
+        """The writer's plan for ``verdict``'s rectangles and the pixel data's unused high bits
+        (dicomio.pixelbits); None: copy the pixel data as it is."""
+        if verdict.reason is not None:
             return None
+        if not verdict.regions:
+            return unused_bits_plan(header, fh)
         if header.deflated:
             raise FileProblem(Reason.PIXELS_UNSUPPORTED_SYNTAX)  # read whole, never streamed
         if header.pixel_start is None:
@@ -109,3 +115,57 @@ def check_detector(profile: Profile) -> None:
             f"profile {profile.name} requires the text detector (pixels_detector: enabled: on)",
             hint=EXTRA_MESSAGE,
         )
+
+
+def unused_bits_plan(header: Header, fh: BinaryIO) -> PixelPlan | None:
+    """A plan that only corrects the unused high bits of native pixel data (a retired overlay, or
+    anything, may ride in them: dicomio.pixelbits), or None when there are none to correct.
+
+    Compressed pixel data is passed on as it is, unless the object says an overlay lives in its
+    pixel data: that cannot be removed without re-encoding, so the object is held back
+    (``pixels_embedded_overlay``). A deflated object's pixel data, in memory, is corrected there.
+    """
+    ds = header.ds
+    if header.pixel_start is None and not header.deflated:
+        return None
+    try:
+        stored, allocated = int(ds.get("BitsStored") or 0), int(ds.get("BitsAllocated") or 0)
+    except (TypeError, ValueError):
+        stored = allocated = 0
+    if 0 < stored < allocated:
+        if header.deflated:
+            _correct_in_memory(ds, stored, allocated)
+            return None
+        assert header.pixel_start is not None
+        try:
+            facts = pixel_facts(
+                ds, fh, header.pixel_start, implicit_vr=header.implicit_vr, little_endian=header.little_endian
+            )
+        except PixelProblem:
+            facts = None  # pixel data its attributes do not describe: copied as it is (as before)
+        if facts is not None and has_unused_bits(facts):
+            return PixelPlan(facts, (), None, facts.transfer_syntax)
+    if embedded_overlay(ds):
+        # its bits cannot be cleared in place: inside a codestream, or inside the stored bits
+        # themselves (no bit is unused: the overlay is drawn into the pixel values)
+        raise FileProblem(Reason.PIXELS_EMBEDDED_OVERLAY)
+    return None
+
+
+def _correct_in_memory(ds: Dataset, stored: int, allocated: int) -> None:
+    syntax = ds.file_meta.get("TransferSyntaxUID") if getattr(ds, "file_meta", None) is not None else None
+    data = ds.get("PixelData")
+    if data is None or allocated not in (8, 16, 32) or (syntax is not None and syntax.is_encapsulated):
+        if embedded_overlay(ds):
+            raise FileProblem(Reason.PIXELS_EMBEDDED_OVERLAY)
+        return
+    buffer = bytearray(data)
+    correct_unused_bits(
+        buffer,
+        bits_allocated=allocated,
+        bits_stored=stored,
+        signed=int(ds.get("PixelRepresentation") or 0) == 1,
+        little_endian=True,  # the only deflated syntax is Deflated Explicit VR Little Endian
+    )
+    if buffer != data:
+        ds.PixelData = bytes(buffer)

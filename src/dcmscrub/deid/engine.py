@@ -20,6 +20,7 @@ from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
 from dcmscrub.deid.actions import ElementActions, Target, clean_action
+from dcmscrub.deid.codes import NOT_TYPED, TypedCode, typed_code
 from dcmscrub.deid.marks import fix_file_meta, mark_deidentified, mark_pixels_cleaned
 from dcmscrub.deid.pixel_verdict import PixelVerdict, pixel_verdict
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
@@ -38,6 +39,7 @@ from dcmscrub.standard.beyond_table import (
     IDENTITY_CODE_SEQUENCES,
     OVERLAY_TEXT_ELEMENTS,
 )
+from dcmscrub.standard.coding_schemes import CODE_MEANING, LOCAL_CODE_TEXTS
 from dcmscrub.standard.iod import PRESENT_ONLY_WITH, known_iod, need_of
 from dcmscrub.standard.safe_private import safe_private_vrs
 from dcmscrub.standard.vrs import DATE_VRS
@@ -104,6 +106,9 @@ class _Scrubber(ElementActions):
         from the top level down to ``ds`` (empty at the top level)."""
         el.use_dictionary_vrs(ds)  # an element stored as UN is handled with its dictionary VR
         tags = el.tags(ds)
+        # a code of a scheme the standard does not name, or a meaning in words the field does not
+        # use: typed text (deid.codes)
+        typed = typed_code(ds, path, self.plan.profile.text)
         private_blocks: dict[tuple[int, int], str] = {}
         kept_blocks: set[tuple[int, int]] = set()
         for tag in tags:
@@ -118,7 +123,7 @@ class _Scrubber(ElementActions):
                 # every even group of the repeating ranges (PS3.5 7.6): 5000-50FE, 6000-60FE
                 self._repeating(ds, tag, path=path, mode=mode)
             else:
-                action, rule = self._public_action(tag, path, mode)
+                action, rule = self._public_action(tag, path, mode, typed=typed)
                 if action is not KEEP_PLAIN:
                     self._apply(ds, tag, action, rule, path=path, mode=mode)
         for dependent, condition in PRESENT_ONLY_WITH.items():
@@ -131,10 +136,26 @@ class _Scrubber(ElementActions):
                 if el.has(ds, creator_tag):
                     self.remove(ds, creator_tag)
 
-    def _public_action(self, tag: int, path: tuple[int, ...], mode: str) -> tuple[str, Rule | None]:
+    def _public_action(
+        self, tag: int, path: tuple[int, ...], mode: str, *, typed: TypedCode = NOT_TYPED
+    ) -> tuple[str, Rule | None]:
         if mode == "dummy" and path and path[-1] in IDENTITY_CODE_SEQUENCES and tag in CODE_TEXTS:
             return "dummy", None  # in a D sequence, the code of a person or institution names them
-        return self.plan.public_action(tag)
+        action, rule = self.plan.public_action(tag)
+        if (
+            rule is None
+            and tag in LOCAL_CODE_TEXTS
+            and (typed.meaning if tag == CODE_MEANING else typed.value)
+        ):
+            # a code's typed value and meaning (a name, an ID) are never removed (the code item
+            # needs them, Type 1): the value becomes a keyed code (one local concept stays one, and
+            # apart from the others), the meaning is treated like the descriptors (a dummy, or
+            # cleaned where descriptors are)
+            if tag != CODE_MEANING:
+                return "pseudonym", None
+            cleans = mode == "clean" or (mode != "dummy" and self.plan.clean_descriptors)
+            return ("clean" if cleans else "dummy"), None
+        return action, rule
 
     def _private(
         self,
@@ -161,6 +182,8 @@ class _Scrubber(ElementActions):
         if action == "keep" and rule is None and creator is not None:
             # kept because Table E.3.10-1 lists it: only a value of the form the table gives
             action = safe_private_action(ds, tag, safe_private_vrs()[(creator, group, elem & 0xFF)])
+            if action == "uid" and "retain-uids" in self.plan.options:
+                action = "keep"
         if action == "remove":
             self.remove(ds, tag)  # no IOD has private attributes: nothing to consult
             return

@@ -21,6 +21,7 @@ from pydicom.datadict import keyword_dict
 from pydicom.dataset import Dataset
 
 from dcmscrub.deid.actions import clean_action
+from dcmscrub.deid.codes import NOT_TYPED, typed_code
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan, compile_plan, dictionary_vr
 from dcmscrub.deid.profile import Profile
 from dcmscrub.deid.reasons import Why, keyword_of, private_why, public_why, rule_why, table_why, tag_text
@@ -34,6 +35,7 @@ from dcmscrub.standard.beyond_table import (
     IDENTITY_CODE_SEQUENCES,
     OVERLAY_TEXT_ELEMENTS,
 )
+from dcmscrub.standard.coding_schemes import CODE_MEANING, LOCAL_CODE_TEXTS
 from dcmscrub.standard.iod import known_iod, need_of
 from dcmscrub.standard.vrs import DATE_VRS
 
@@ -160,6 +162,15 @@ class _Explainer:
             text = "the code of a person or institution names them: a dummy in a D sequence"
             return self.row(ds, tag, where, "dummy", Why("beyond-table", text))
         action, rule = self.plan.public_action(tag)
+        typed = typed_code(ds, level.path, self.plan.profile.text) if tag in LOCAL_CODE_TEXTS else NOT_TYPED
+        if rule is None and (typed.meaning if tag == CODE_MEANING else typed.value):
+            text = "a code of a scheme the standard does not name (PS3.16 Table 8-1), or a meaning in "
+            text += "words the field does not use: typed text, "
+            if tag != CODE_MEANING:
+                return self.row(ds, tag, where, "pseudonym", Why("beyond-table", text + "a keyed code"))
+            cleans = level.mode == "clean" or (level.mode != "dummy" and self.plan.clean_descriptors)
+            step = Why("beyond-table", text + ("cleaned" if cleans else "a dummy (the code needs it)"))
+            return self.row(ds, tag, where, "clean" if cleans else "dummy", step)
         static = public_why(self.plan, tag, action, rule)
         if action is KEEP_PLAIN:
             return self.row(ds, tag, where, "keep", static)

@@ -110,6 +110,8 @@ _ID_TAGS = _keywords(
     "FillerOrderNumberImagingServiceRequest",
     "PlacerOrderNumberProcedure",
     "FillerOrderNumberProcedure",
+    "PlacerOrderNumberImagingServiceRequestRetired",
+    "FillerOrderNumberImagingServiceRequestRetired",
     "ScheduledProcedureStepID",
     "PerformedProcedureStepID",
     "MedicalRecordLocator",

@@ -15,9 +15,9 @@ from pydicom.datadict import dictionary_VR, repeater_has_tag
 
 from dcmscrub.deid.profile import Profile, Rule
 from dcmscrub.standard.annex_e import load_table
-from dcmscrub.standard.beyond_table import EXTRA_UIDS, free_text_tags, is_extra_identifier
+from dcmscrub.standard.beyond_table import EXTRA_UIDS, KEYED_LABELS, free_text_tags, is_extra_identifier
 from dcmscrub.standard.safe_private import load_safe_private, safe_private_vrs
-from dcmscrub.standard.vrs import DATE_VRS, TEXT_VRS
+from dcmscrub.standard.vrs import BINARY_NUMBER_VRS, DATE_VRS
 
 CODE_TO_ACTION = {"X": "remove", "Z": "empty", "D": "dummy", "K": "keep", "C": "clean", "U": "uid"}
 DESCRIPTOR = "descriptor"  # free text outside the table: resolved per object and mode
@@ -86,12 +86,9 @@ class Plan:
         code = self._table_codes.get(tag)
         if code is not None:
             return CODE_TO_ACTION.get(code, code), None
-        if tag in EXTRA_UIDS:
-            return ("keep" if "retain-uids" in self.options else "uid"), None
-        if is_extra_identifier(tag):
-            return "remove", None
-        if tag in self._free_text:
-            return DESCRIPTOR, None
+        beyond = self._beyond_table(tag)
+        if beyond is not None:
+            return beyond, None
         try:
             vr = dictionary_VR(tag)
         except KeyError:
@@ -99,6 +96,18 @@ class Plan:
         if vr in DATE_VRS:
             return DATE, None
         return "keep", None
+
+    def _beyond_table(self, tag: int) -> str | None:
+        """The action for an element the table leaves to the implementer (standard.beyond_table)."""
+        if tag in KEYED_LABELS:
+            return "pseudonym"
+        if tag in EXTRA_UIDS:
+            return "keep" if "retain-uids" in self.options else "uid"
+        if is_extra_identifier(tag):
+            return "remove"
+        if tag in self._free_text:
+            return DESCRIPTOR
+        return None
 
     def private_action(self, creator: str | None, group: int, offset: int) -> tuple[str, Rule | None]:
         """The action for a private data element in a block reserved by ``creator``."""
@@ -123,9 +132,13 @@ class Plan:
                 return False
             action, rule = self.private_action(creator, group, elem & 0xFF)
             if rule is None and action == "keep" and creator is not None:
-                # safe private text is cleaned, not kept as it is (deid.safe_values): the gate looks
-                vr = safe_private_vrs()[(creator, group, elem & 0xFF)]
-                return not set(vr.split("/")) & TEXT_VRS
+                # safe private text is cleaned and UIDs remapped, not kept as they are
+                # (deid.safe_values): the gate looks at them, and at numbers and bytes too (a
+                # spoofed creator's block may hold anything); only binary numbers are exempt
+                vrs = set(safe_private_vrs()[(creator, group, elem & 0xFF)].split("/"))
+                if "UI" in vrs and "retain-uids" in self.options:
+                    return True
+                return bool(vrs) and vrs <= BINARY_NUMBER_VRS
             return action in ("keep", "replace")
         action, rule = self.public_action(tag)
         if rule is not None:

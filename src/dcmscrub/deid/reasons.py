@@ -17,7 +17,7 @@ from pydicom.datadict import dictionary_VR, keyword_for_tag, repeater_has_tag
 from dcmscrub.deid.plan import CODE_TO_ACTION, DATE, DESCRIPTOR, KEEP_PLAIN, Plan
 from dcmscrub.deid.profile import Rule
 from dcmscrub.standard.annex_e import REVEAL_ORDER, TableRow, load_table
-from dcmscrub.standard.beyond_table import EXTRA_UIDS, free_text_tags
+from dcmscrub.standard.beyond_table import EXTRA_UIDS, KEYED_LABELS, free_text_tags, is_extra_identifier
 from dcmscrub.standard.vrs import DATE_VRS
 
 # What each action name means. Every name the engine can apply (deid.actions), every static
@@ -133,15 +133,9 @@ def _public_source(plan: Plan, tag: int) -> tuple[str, Why]:
         why = table_why(row, plan.options)
         code = why.code or row.basic
         return CODE_TO_ACTION.get(code, code), why
-    if tag in EXTRA_UIDS:
-        keep = "retain-uids" in plan.options
-        text = "an instance UID outside Table E.1-1: remapped like the table's U rows"
-        return ("keep" if keep else "uid"), Why(
-            "beyond-table", text + ("; kept (retain-uids)" if keep else "")
-        )
-    if tag in free_text_tags():
-        text = "free text outside Table E.1-1, treated like the table's descriptors (PS3.15 E.1.1)"
-        return DESCRIPTOR, Why("beyond-table", text)
+    beyond = _beyond_table_source(plan, tag)
+    if beyond is not None:
+        return beyond
     try:
         vr = dictionary_VR(tag)
     except KeyError:
@@ -152,6 +146,26 @@ def _public_source(plan: Plan, tag: int) -> tuple[str, Why]:
         text = f"a date outside Table E.1-1: the date options say {plan.date_action}"
         return DATE, Why("beyond-table", text)
     return "keep", Why("beyond-table", "outside Table E.1-1, and not text, a UID or a date")
+
+
+def _beyond_table_source(plan: Plan, tag: int) -> tuple[str, Why] | None:
+    """What the table leaves to the implementer (deid.plan.Plan._beyond_table), told in words."""
+    if tag in EXTRA_UIDS:
+        keep = "retain-uids" in plan.options
+        text = "an instance UID outside Table E.1-1: remapped like the table's U rows"
+        return ("keep" if keep else "uid"), Why(
+            "beyond-table", text + ("; kept (retain-uids)" if keep else "")
+        )
+    if tag in KEYED_LABELS:
+        text = "a typed label that other elements name by value (a graphic layer): a keyed code"
+        return "pseudonym", Why("beyond-table", text)
+    if is_extra_identifier(tag):
+        text = "an identifier outside Table E.1-1 (an image or file ID, a date in another calendar)"
+        return "remove", Why("beyond-table", text)
+    if tag in free_text_tags():
+        text = "free text outside Table E.1-1, treated like the table's descriptors (PS3.15 E.1.1)"
+        return DESCRIPTOR, Why("beyond-table", text)
+    return None
 
 
 def private_why(plan: Plan, key: tuple[str | None, int, int], action: str, rule: Rule | None) -> Why:

@@ -8,6 +8,8 @@ name in it, so the table's promise holds only for a value of the listed form (PS
 - numbers (DS, IS) must read as numbers, binary numbers must fill whole values;
 - text (CS, LO, SH, ST, LT, UT, ...) is cleaned like any other text (a vendor's words survive
   ``clean``, a name does not);
+- a UID (UI: an analysed series, a bookmark) is an instance UID like any other: remapped (U)
+  unless the profile keeps UIDs (retain-uids), so the original series is not named;
 - sequences are walked (their items follow their own rules), also one stored as UN (a private
   sequence written by a tool that did not know it: Philips' (2001,9000) in explicit VR files);
   one whose bytes do not read as items goes. Bytes stay as the table allows.
@@ -30,8 +32,9 @@ _NUMBER = {
 
 
 def safe_private_action(ds: Dataset, tag: int, listed: str) -> str:
-    """``keep``, ``clean`` or ``remove`` for the safe private element ``tag`` whose table VR is
-    ``listed``. A ``clean`` element stored without a VR is given the table's VR first."""
+    """``keep``, ``clean``, ``uid`` or ``remove`` for the safe private element ``tag`` whose table
+    VR is ``listed``. A ``clean`` or ``uid`` element stored without a VR is given the table's VR
+    first."""
     allowed = {v for v in listed.split("/") if v}
     stored = el.stored_vr(ds, tag)
     if stored not in (None, "UN"):
@@ -53,13 +56,13 @@ def safe_private_action(ds: Dataset, tag: int, listed: str) -> str:
         parts = [p.strip(" \x00") for p in text.split("\\")] if text is not None else None
         ok = parts is not None and all(not p or _NUMBER[vr].fullmatch(p) for p in parts)
         return "keep" if ok else "remove"
-    if vr in TEXT_VRS:
+    if vr in TEXT_VRS or vr == "UI":
         if stored in (None, "UN"):
             text = _text(ds, tag)
             if text is None:
                 return "remove"
             el.put(ds, tag, vr, text.rstrip(" \x00"))  # read as the table's VR, then cleaned
-        return "clean"
+        return "uid" if vr == "UI" else "clean"
     return "keep"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, BinaryIO, Literal, cast
 
+from dcmscrub.dicomio.pixelbits import correct_frame, has_unused_bits
 from dcmscrub.dicomio.pixelfacts import PixelFacts, PixelProblem, Rect, fill_samples
 
 COPY_BLOCK = 1 << 20
@@ -24,7 +25,8 @@ def blank_native(
     out: BinaryIO,
 ) -> int:
     """Write the pixel data element of ``src`` (tag to end) to ``out`` with ``rects`` filled
-    in the frames listed in ``frames`` (all when None); return how many frames changed."""
+    in the frames listed in ``frames`` (all when None) and the unused high bits of every frame
+    corrected (dicomio.pixelbits); return how many frames were blanked."""
     assert facts.length is not None
     src.seek(facts.element_start)
     out.write(_read_exact(src, facts.value_start - facts.element_start))
@@ -37,21 +39,27 @@ def blank_native(
     buffer = bytearray(span)
     view = memoryview(buffer)
     patches = _row_patches(facts, rects)
+    # every frame's unused high bits are corrected, also in frames with nothing to blank
+    unused = has_unused_bits(facts)
     changed = 0
     for index in range(facts.number_of_frames):
-        if frames is not None and index not in frames:
+        blank = bool(patches) and (frames is None or index in frames)
+        if not blank and not unused:
             _copy(src, out, size)
             continue
         if cast(Any, src).readinto(buffer) != span:
             raise PixelProblem("pixels_short")
-        if facts.swapped:
-            buffer[0::2], buffer[1::2] = buffer[1::2], buffer[0::2]
-        for start, data in patches:
-            buffer[start : start + len(data)] = data
-        if facts.swapped:
-            buffer[0::2], buffer[1::2] = buffer[1::2], buffer[0::2]
+        if unused:
+            correct_frame(view[:size], facts)  # 8-bit when swapped: byte order does not matter
+        if blank:
+            if facts.swapped:
+                buffer[0::2], buffer[1::2] = buffer[1::2], buffer[0::2]
+            for start, data in patches:
+                buffer[start : start + len(data)] = data
+            if facts.swapped:
+                buffer[0::2], buffer[1::2] = buffer[1::2], buffer[0::2]
+            changed += 1
         out.write(view)
-        changed += 1
     _copy(src, out, facts.length - size * facts.number_of_frames - (span - size))
     return changed
 

@@ -111,7 +111,15 @@ EXTRA_DESCRIPTORS: frozenset[int] = _tags(
     "ProtocolElementPurpose",
     "DimensionDescriptionLabel",
     "FrameLabel",
+    # a code string by its VR, but a label someone types for the object (PS3.3 C.10.9: "a label
+    # that is used to identify this SOP Instance"): a presentation state's or segmentation's name
+    "ContentLabel",
 )
+
+# Labels someone types that other elements of the object refer to by value: a presentation
+# state's Graphic Layer names the layer in Graphic Annotation, Graphic Layer and other sequences.
+# A keyed code keeps the references (and which layer is which) without the words.
+KEYED_LABELS: frozenset[int] = _tags("GraphicLayer")
 
 # Words that mark an attribute outside the table as text people type (E.1.1: "descriptors").
 FREE_TEXT_WORDS = ("Description", "Comment", "Label", "Text", "Note", "Remark", "Explanation", "Reason")
@@ -199,15 +207,35 @@ EXTRA_IDENTIFIERS: frozenset[int] = _tags(
     "RouteID",
     "RouteSegmentID",
     "CarrierID",
+    # the retired forms of the order numbers Table E.1-1 lists (Placer/Filler Order Number Imaging
+    # Service Request): the same identifiers under older tags
+    "PlacerOrderNumberProcedure",
+    "FillerOrderNumberProcedure",
+    "PlacerOrderNumberImagingServiceRequestRetired",
+    "FillerOrderNumberImagingServiceRequestRetired",
+    # a veterinary patient's own registration number with its breed registry (PS3.3 C.7.1.1)
+    "BreedRegistrationNumber",
+    # an earlier de-identifier's copy of the original attributes (PS3.15 E.1.2), encrypted to a
+    # key nobody here knows: a way back to the patient that no check can read
+    "EncryptedContent",
 )
 
 SOURCE_IMAGE_IDS_MASK = (0x00203100, 0xFFFFFF00)  # (0020,31xx) Source Image IDs
 
+# The patient's birth and death dates written in another calendar (PS3.3 C.7.1.1: LO text such as
+# a Hijri or Buddhist date). Table E.1-1 lists neither, and no option keeps the birth date; as text
+# they can be neither shifted nor matched against the Gregorian dates, so they always go.
+ALTERNATIVE_CALENDAR_DATES: frozenset[int] = _tags(
+    "PatientBirthDateInAlternativeCalendar",
+    "PatientDeathDateInAlternativeCalendar",
+)
+
 
 def is_extra_identifier(tag: int) -> bool:
-    """An identifier outside Table E.1-1 that goes (:data:`EXTRA_IDENTIFIERS`, Source Image IDs)."""
+    """An identifier outside Table E.1-1 that goes (:data:`EXTRA_IDENTIFIERS`, Source Image IDs,
+    dates in an alternative calendar)."""
     value, mask = SOURCE_IMAGE_IDS_MASK
-    return tag in EXTRA_IDENTIFIERS or tag & mask == value
+    return tag in EXTRA_IDENTIFIERS or tag in ALTERNATIVE_CALENDAR_DATES or tag & mask == value
 
 
 # Dates and date-times outside the table follow the date rules (removed, kept or shifted).

@@ -56,6 +56,11 @@ SOP_CLASSES: frozenset[str] = frozenset(
         "1.2.840.10008.5.1.1.30",  # Hardcopy Color Image Storage (retired)
         "1.2.840.10008.10.1",  # Video Endoscopic Image Real-Time Communication
         "1.2.840.10008.10.2",  # Video Photographic Image Real-Time Communication
+        # sound, not pixels, but the same kind of content: a dictation speaks the patient's name,
+        # and nothing here listens to it (held back like a screen capture; burned_in: allow
+        # releases it)
+        _STORAGE + "9.4.1",  # Basic Voice Audio Waveform Storage
+        _STORAGE + "9.4.2",  # General Audio Waveform Storage
     }
 )
 
@@ -78,6 +83,7 @@ MODALITIES: frozenset[str] = frozenset(
         "DOC",  # a scanned document
         "IO",  # intra-oral radiography: dental images are often labelled with the patient's name
         "PX",  # panoramic dental radiography: the same
+        "AU",  # audio: a dictation speaks names
     }
 )
 
