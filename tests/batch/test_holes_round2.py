@@ -151,6 +151,33 @@ def test_an_overlay_declared_in_compressed_pixel_data_is_held_back(tmp_path: Pat
     assert result.outcome == "quarantined" and result.reason == "pixels_embedded_overlay" and out == b""
 
 
+@pytest.mark.parametrize(("bits", "held"), [(1, False), (None, True)], ids=["one-bit", "unsaid"])
+def test_an_overlay_header_without_data_is_held_back_only_when_it_may_be_in_the_pixels(
+    tmp_path: Path, bits: int | None, held: bool
+) -> None:
+    """fo-dicom's IM-0001-0001-0001.dcm (a JPEG Lossless CT): an overlay group that says 1 bit at
+    position 0 and has no Overlay Data has no bitmap anywhere; one that does not say where its bits
+    are may have them in the codestream."""
+    from pydicom.pixels import compress
+    from pydicom.uid import RLELossless
+
+    ds, raw = _image(12, False)
+    ds.PixelData = (raw & 0x0FFF).tobytes()
+    if bits is None:
+        del ds[0x60000100]
+    else:
+        ds[0x60000100].value = bits
+    ds[0x60000102].value = 0
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    compress(ds, RLELossless, encoding_plugin="pydicom")
+    result, out = run(tmp_path, part10(ds, RLELossless), "basic")
+    if held:
+        assert (result.outcome, result.reason, out) == ("quarantined", "pixels_embedded_overlay", b"")
+    else:
+        assert result.outcome == "written" and out
+
+
 def test_an_overlay_declared_inside_the_stored_bits_is_held_back(tmp_path: Path) -> None:
     """Bits Stored 16, the overlay at bit 12: no bit is unused, the overlay is in the pixel values."""
     ds, raw = _image(16, False)

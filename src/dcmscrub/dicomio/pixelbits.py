@@ -70,7 +70,9 @@ def correct_frame(buffer: bytearray | memoryview, facts: PixelFacts) -> None:
 def embedded_overlay(ds: Dataset) -> bool:
     """True when an overlay group of ``ds`` says its bitmap lives in the pixel data (the retired
     form): Overlay Bits Allocated other than 1, an Overlay Bit Position other than 0, or an overlay
-    with rows and no Overlay Data of its own."""
+    with rows, no Overlay Data of its own and no Overlay Bits Allocated to say where its bits are.
+    One that says 1 bit at position 0 and has no data has no bitmap anywhere (fo-dicom's
+    IM-0001-0001-0001.dcm, a CT from A.L.I.): nothing to hold back."""
     groups: dict[int, set[int]] = {}
     plain = {_BITS_ALLOCATED: 1, _BIT_POSITION: 0}  # the values of an overlay with its own data
     for tag in tags(ds):
@@ -79,7 +81,9 @@ def embedded_overlay(ds: Dataset) -> bool:
             groups.setdefault(group, set()).add(elem)
             if elem in plain and _number(ds, tag) not in (None, plain[elem]):
                 return True
-    return any(_ROWS in elems and _DATA not in elems for elems in groups.values())
+    return any(
+        _ROWS in elems and _DATA not in elems and _BITS_ALLOCATED not in elems for elems in groups.values()
+    )
 
 
 def _number(ds: Dataset, tag: int) -> int | None:
