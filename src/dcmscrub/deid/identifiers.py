@@ -15,8 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pydicom.datadict import keyword_dict, keyword_for_tag
-
+from dcmscrub.deid.identifier_tags import VOCABULARY_TAGS, kinds, uid_names_a_kind
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.standard.uids import is_well_known
 from dcmscrub.standard.vocabulary import default_vocabulary
@@ -87,93 +86,7 @@ class Identifiers:
     path_words: set[bytes] = field(default_factory=set)  # letter tokens of the input path
 
 
-# --------------------------------------------------------------------------------------------
-# which attributes hold what
-
-
-def _keywords(*names: str) -> frozenset[int]:
-    return frozenset(keyword_dict[n] for n in names if n in keyword_dict)
-
-
-_ID_TAGS = _keywords(
-    "PatientID",
-    "OtherPatientIDs",
-    "IssuerOfPatientID",
-    "AccessionNumber",
-    "StudyID",
-    "AdmissionID",
-    "IssuerOfAdmissionID",
-    "ServiceEpisodeID",
-    "RequestedProcedureID",
-    "PlacerOrderNumberImagingServiceRequest",
-    "FillerOrderNumberImagingServiceRequest",
-    "PlacerOrderNumberProcedure",
-    "FillerOrderNumberProcedure",
-    "ScheduledProcedureStepID",
-    "PerformedProcedureStepID",
-    "MedicalRecordLocator",
-    "ClinicalTrialSubjectID",
-    "ClinicalTrialSubjectReadingID",
-    "ResultsID",
-    "InterpretationID",
-    "ContainerIdentifier",
-    "SpecimenIdentifier",
-)
-
-
-# Where the input's vocabulary is: codes and device descriptions. A single word found there is a
-# word of this file's vocabulary, not a name: a name part "TEXT" (an SR template's "Enter^Text")
-# against the content item type TEXT, an institution "TOSHIBA" against the manufacturer TOSHIBA_MEC.
-_VOCABULARY_TAGS = _keywords(
-    "CodeValue",
-    "CodeMeaning",
-    "CodingSchemeDesignator",
-    "LongCodeValue",
-    "Manufacturer",
-    "ManufacturerModelName",
-    "SoftwareVersions",
-    "SecondaryCaptureDeviceManufacturer",
-    "SecondaryCaptureDeviceManufacturerModelName",
-    "SecondaryCaptureDeviceSoftwareVersions",
-)
 _WEAK_KINDS = frozenset({"name", "institution", "station", "device", "path"})
-
-
-@functools.cache
-def _kinds() -> dict[int, str]:
-    """Public tags whose values identify: tag -> kind (names and dates are found by VR)."""
-    out = dict.fromkeys(_ID_TAGS, "id")
-    for keyword, tag in keyword_dict.items():
-        if "Address" in keyword and "Network" not in keyword:
-            out[tag] = "address"
-        elif "Telephone" in keyword:
-            out[tag] = "phone"
-        elif keyword.startswith(("Institution", "RequestingService")) and "Code" not in keyword:
-            out[tag] = "institution"
-        elif "StationName" in keyword or keyword.endswith(("AETitle", "ApplicationEntityTitle")):
-            out[tag] = "station"
-        elif "SerialNumber" in keyword or keyword in (
-            "DeviceID",
-            "DetectorID",
-            "GantryID",
-            "PlateID",
-            "CassetteID",
-        ):
-            out[tag] = "device"
-    return out
-
-
-_KIND_UID = re.compile(
-    r"Class|TransferSyntax|CodingScheme|MappingResource|ContextUID|Creator|Template|Selector"
-)
-
-
-@functools.cache
-def _uid_names_a_kind(tag: int) -> bool:
-    """A UI element that names a kind of thing (a SOP class, a transfer syntax, a scheme), not an
-    instance: its value is kept on purpose and is no identifier."""
-    keyword = keyword_for_tag(tag) if not (tag >> 16) & 1 else ""
-    return bool(keyword) and _KIND_UID.search(keyword) is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,30 +119,43 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     """The identifiers of an input (its elements as :func:`~dcmscrub.dicomio.flat.flatten` read
     them, and its path relative to its input root)."""
     ids = Identifiers()
-    kinds = _kinds()
+    kind_of, vocabulary_tags, dates_at, uids = kinds(), VOCABULARY_TAGS, ids.dates_at, ids.uids
     kind_uids: set[str] = set()
-    vocabulary: list[Flat] = []  # codes and device descriptions
-    described: list[Flat] = []  # descriptive text: what a folder name may repeat
-    for f in flat.elements:
-        vr, tag = f.vr, f.path[-1]
-        if vr == "CS" or tag in _VOCABULARY_TAGS:
-            vocabulary.append(f)
-        elif vr in _DESCRIBED and tag not in kinds:
-            described.append(f)
+    vocabulary: list[Values] = []  # codes and device descriptions
+    described: list[Values] = []  # descriptive text: what a folder name may repeat
+    read: list[tuple[str, bytes, tuple[str, ...]]] = []  # names and attributes read by kind, in order
+    for path, vr, value, charset, _creator in flat.elements:
+        tag = path[-1]
+        if vr == "CS" or tag in vocabulary_tags:
+            vocabulary.append((value, charset))
+        elif vr in _DESCRIBED and tag not in kind_of:
+            described.append((value, charset))
         elif vr == "PN":
-            _merge(ids, _contribution("name", f.value, f.charset))
+            read.append(("name", value, charset))
         elif vr in _DATES:
-            raw = f.value.strip(b" \x00")
+            raw = value.strip(b" \x00")
             if raw:
-                ids.dates_at[f.path] = raw
-                ids.dates.update(_dates(raw))
+                dates_at[path] = raw
+                ids.dates |= _dates(raw)
         elif vr == "UI":
-            _add_uids(ids, kind_uids, f)
-        elif (kind := kinds.get(tag)) is not None and vr not in _NUMBERS:
-            _merge(ids, _contribution(kind, f.value, f.charset))
-    ids.uids -= kind_uids
+            values, instances = _uid_values(value)
+            if uid_names_a_kind(tag):
+                kind_uids |= values
+            else:
+                uids |= instances
+        elif (kind := kind_of.get(tag)) is not None and vr not in _NUMBERS:
+            read.append((kind, value, charset))
+    _merge(ids, _read(tuple(read)))
+    uids -= kind_uids
     _add_path(ids, relpath)
-    words = set(_joined(vocabulary).split())
+    _drop_vocabulary(ids, vocabulary, described)
+    return ids
+
+
+def _drop_vocabulary(ids: Identifiers, vocabulary: list[Values], described: list[Values]) -> None:
+    """Drop the tokens that are words of the file's own vocabulary, and the path's tokens its
+    descriptive text holds."""
+    words = _words(tuple(vocabulary))
     for token in words & ids.tokens.keys():
         kind = ids.tokens[token]
         # a name part counts as the file's vocabulary only if it is a word of the field too: a
@@ -242,8 +168,26 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
         or any(kind == "path" for kind in ids.phrases.values())
         or "path" in ids.tokens.values()
     ):
-        _drop_described_path(ids, _joined(described))
+        _drop_described_path(ids, _joined(tuple(described)))
+
+
+Values = tuple[bytes, tuple[str, ...]]  # a value and the character set in force
+
+
+@functools.lru_cache(maxsize=256)
+def _read(read: tuple[tuple[str, bytes, tuple[str, ...]], ...]) -> Identifiers:
+    """What names and the attributes read by kind add, merged in their order (remembered: the
+    files of a series repeat them all; never mutated)."""
+    ids = Identifiers()
+    for kind, value, charset in read:
+        _merge(ids, _contribution(kind, value, charset))
     return ids
+
+
+@functools.lru_cache(maxsize=256)
+def _words(vocabulary: tuple[Values, ...]) -> frozenset[bytes]:
+    """The words of the file's vocabulary (remembered: a series repeats its codes)."""
+    return frozenset(_joined(vocabulary).split())
 
 
 def _field_word(token: bytes) -> bool:
@@ -251,10 +195,10 @@ def _field_word(token: bytes) -> bool:
     return token.decode("utf-8", "replace").lower() in default_vocabulary().words
 
 
-def _joined(elements: list[Flat]) -> bytes:
+def _joined(values: tuple[Values, ...]) -> bytes:
     """The normal form of several values at once, separated by BOUNDARY (one translate for all)."""
-    ascii_values = [f.value for f in elements if f.value.isascii()]
-    others = [norm_text(f.text()) for f in elements if not f.value.isascii()]
+    ascii_values = [v for v, _charset in values if v.isascii()]
+    others = [norm_text(Flat((0,), "", v, charset).text()) for v, charset in values if not v.isascii()]
     return BOUNDARY.join([b" \x01 ".join(ascii_values).translate(NORM), *others])
 
 
@@ -301,14 +245,6 @@ def _dates(raw: bytes) -> frozenset[bytes]:
             if len(day) == 8 and day.isdigit() and _calendar(day):
                 out.add(day)
     return frozenset(out)
-
-
-def _add_uids(ids: Identifiers, kind_uids: set[str], f: Flat) -> None:
-    values, instances = _uid_values(f.value)
-    if _uid_names_a_kind(f.path[-1]):
-        kind_uids |= values
-    else:
-        ids.uids |= instances
 
 
 @functools.lru_cache(maxsize=8192)

@@ -102,10 +102,19 @@ class _Level(NamedTuple):
 
 
 class _Reader:
-    def __init__(self, data: bytes, little: bool, skip: frozenset[str]) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        little: bool,
+        skip: frozenset[str],
+        keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
+    ) -> None:
         self.data = data
         self.e = "<" if little else ">"
         self.skip = skip
+        self.tag_only, self.keep = keep
+        # the VRs whose elements may go unlisted, but for sequences: they are read whatever the listing
+        self.unlisted = (skip | self.tag_only) - _SPECIAL
         self.out: list[Flat] = []
         self._explicit, self._implicit, self._u32 = _STRUCTS[self.e]
 
@@ -114,7 +123,7 @@ class _Reader:
         if level.depth > _MAX_DEPTH:
             raise FileProblem(Reason.CORRUPT)
         creators: dict[int, str] = {}
-        data, skip, append = self.data, self.skip, self.out.append
+        data, unlisted, skip, keep, append = self.data, self.unlisted, self.skip, self.keep, self.out.append
         u32 = self._u32
         implicit, path, charset = level.implicit, level.path, level.charset
         unpack_head = self._implicit if implicit else self._explicit  # tag, VR, short length at once
@@ -143,10 +152,17 @@ class _Reader:
                 raise FileProblem(Reason.CORRUPT)
             if tag in _PIXELS:
                 continue
+            if (
+                vr in unlisted
+                and (vr in skip or tag not in keep)
+                and tag != _CHARSET
+                and (elem > 0xFF or elem < 0x10 or not group & 1)
+            ):
+                continue  # not listed, and no private creator: what _value would skip, without the call
             if group & 1 or vr in _SPECIAL or tag == _CHARSET:
                 level = self._value(tag, vr, data[at:pos], at, level, creators)
                 charset = level.charset
-            elif vr not in skip:
+            else:
                 append(_new_flat(Flat, ((*path, tag), vr, data[at:pos], charset, None)))
         return pos
 
@@ -173,8 +189,8 @@ class _Reader:
         if tag == _CHARSET:
             charset = tuple(v.strip(" \x00") for v in value.decode("latin-1").split("\\"))
             level = level._replace(charset=charset)
-        if vr not in self.skip:
-            self.out.append(Flat((*level.path, tag), vr, value, level.charset, creator))
+        if vr not in self.skip and (vr not in self.tag_only or tag in self.keep):
+            self.out.append(_new_flat(Flat, ((*level.path, tag), vr, value, level.charset, creator)))
         return level
 
     def _sequence(self, tag: int, pos: int, end: int, implicit: bool, level: _Level) -> bool:
@@ -278,18 +294,20 @@ def flatten(
     little: bool,
     deflated: bool = False,
     skip: frozenset[str] = NUMBER_VRS,
+    keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
 ) -> Flattened:
     """Every element of an encoded file: ``head`` is everything before the pixel data (with or
     without a preamble and file meta), ``tail`` the bytes after it. ``implicit`` and ``little``
     give the data set's encoding; a deflated data set is inflated first. Elements of a VR in
-    ``skip`` are not listed (binary numbers, by default)."""
+    ``skip`` are not listed (binary numbers, by default); ``keep`` (VRs, tags): elements of those
+    VRs are listed only when their tag is one of those tags."""
     preamble = None
     pos = 0
     elements: list[Flat] = []
     if len(head) >= 132 and head[128:132] == b"DICM":
         preamble = head[:128]
         meta_end = _meta_end(head, 132)
-        meta = _Reader(head, True, skip)
+        meta = _Reader(head, True, skip, keep)
         meta.dataset(132, meta_end, _Level(False, (), (), 0))
         elements += meta.out
         pos = meta_end
@@ -302,7 +320,7 @@ def flatten(
         pos = 0
     for part, start in ((data, pos), (tail, 0)):
         if start < len(part):
-            reader = _Reader(part, little, skip)
+            reader = _Reader(part, little, skip, keep)
             reader.dataset(start, len(part), _Level(implicit, (), (), 0))
             elements += reader.out
     return Flattened(preamble, elements)
@@ -315,9 +333,14 @@ _SYNTAXES = {
 }
 
 
-def flatten_file(data: bytes, skip: frozenset[str] = NUMBER_VRS) -> Flattened:
+def flatten_file(
+    data: bytes,
+    skip: frozenset[str] = NUMBER_VRS,
+    keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
+) -> Flattened:
     """Every element of a whole Part 10 file in memory (its pixel data skipped), in the transfer
-    syntax its file meta names (explicit VR little endian unless it says otherwise)."""
+    syntax its file meta names (explicit VR little endian unless it says otherwise); ``skip`` and
+    ``keep`` as for :func:`flatten`."""
     syntax = ""
     if len(data) >= 132 and data[128:132] == b"DICM":
         meta = _Reader(data, True, frozenset())
@@ -326,4 +349,4 @@ def flatten_file(data: bytes, skip: frozenset[str] = NUMBER_VRS) -> Flattened:
             if f.path == (0x00020010,):
                 syntax = f.value.decode("latin-1").strip(" \x00")
     implicit, little, deflated = _SYNTAXES.get(syntax, (False, True, False))
-    return flatten(data, implicit=implicit, little=little, deflated=deflated, skip=skip)
+    return flatten(data, implicit=implicit, little=little, deflated=deflated, skip=skip, keep=keep)
