@@ -27,6 +27,7 @@ bytes surround a value (element headers, binary values):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from dcmscrub.deid.identifiers import DATE_SHAPES, NORM, Identifiers, shape_dates
 
@@ -39,7 +40,7 @@ assert DATE_SHAPES.pattern.startswith(_EDGES[0]) and DATE_SHAPES.pattern.endswit
 _DATES = re.compile(b"(?=" + DATE_SHAPES.pattern[len(_EDGES[0]) : -len(_EDGES[1])] + b")")
 _BEFORE_YEAR, _AFTER_YEAR = 14, 11  # "SEPTEMBER 30 " before a year, "1980 01 31" from it
 _EDGELESS_LENGTH = 0x3000 + 8  # a 2-byte length from 0x3000 on has a letter or digit next to its value
-_HEAD = 3  # tokens and phrases are looked for only where a word begins with their first three letters
+_HEAD = 3  # tokens are indexed by their first three letters (all but a few are that long)
 _UID_IN_TEXT = 16  # the shortest UID the check looks for in text (gate._UID_IN_TEXT)
 _JIS_X_0212 = b"\x1b$(D"  # ISO 2022 IR 159: its characters are written with ASCII bytes
 # code extensions (ISO 2022: an escape sequence ends in a letter, and multi-byte sets have ASCII
@@ -160,20 +161,36 @@ def _looks(ids: Identifiers, blob: bytes, edges: bool, uids: list[bytes]) -> boo
 
 
 def _starts_a_word(ids: Identifiers, present: set[bytes], near: bytes) -> bool:
-    """A token, two-letter name part or phrase with a space before it in ``near`` (the output's
-    words, ``present``, one space between them). A token found there begins a word, so its first
-    three letters are that word's: only tokens and phrases whose first three letters begin a word
-    of the output are searched for (those with a space in them, or shorter, always are)."""
-    heads = {word[:_HEAD] for word in present}
-    if any(b" " + t in near for t in ids.tokens if (h := t[:_HEAD]) in heads or len(h) < _HEAD or b" " in h):
+    """A token or two-letter name part that begins a word of ``present`` (the words of ``near``),
+    or a phrase in ``near`` that begins where a word does. The same as looking for each with a
+    space before it in ``near``, by sets: a word is looked up by its first three letters."""
+    by_head: dict[bytes, list[bytes]] = {}
+    for token in ids.tokens:
+        if len(token) < _HEAD:
+            if b" " + token in near:
+                return True
+        else:
+            by_head.setdefault(token[:_HEAD], []).append(token)
+    for word in present:
+        candidates = by_head.get(word[:_HEAD])
+        if candidates is not None and any(word.startswith(t) for t in candidates):
+            return True
+    if ids.pn_tokens and _pn_hit(ids.pn_tokens.keys(), present, near):
         return True
-    if any(b" " + token in near for token in ids.pn_tokens):
-        return True
-    return any(
-        p[:-1] in near
-        for p in ids.phrases
-        if p[:1] != b" " or len(p) < _HEAD + 2 or (h := p[1 : _HEAD + 1]) in heads or b" " in h
-    )
+    for phrase in ids.phrases:
+        parts = phrase.split()
+        # " A B" is in near (single spaces) only where A is a whole word: a phrase whose first
+        # word is not in the output is not searched for
+        whole_first = phrase[:1] == b" " and len(parts) > 1
+        if (not whole_first or parts[0] in present) and phrase[:-1] in near:
+            return True
+    return False
+
+
+def _pn_hit(pn_tokens: Iterable[bytes], present: set[bytes], near: bytes) -> bool:
+    """A two-letter name part that begins a word (by its first two letters, or searched)."""
+    heads = {word[:2] for word in present}
+    return any((t in heads) if len(t) == 2 else (b" " + t in near) for t in pn_tokens)
 
 
 def _date(ids: Identifiers, near: bytes) -> bool:
