@@ -188,7 +188,12 @@ class Worker:
         """The input's identifiers, read from its bytes with the gate's own reader (dicomio.flat)."""
         head, tail = header_bytes(fh, header, item.size)
         read = flatten(
-            head, tail, implicit=header.implicit_vr, little=header.little_endian, deflated=header.deflated
+            head,
+            tail,
+            implicit=header.implicit_vr,
+            little=header.little_endian,
+            deflated=header.deflated,
+            keep=gate.listed(),
         )
         return gate.collect(read, item.relpath)
 

@@ -1,6 +1,4 @@
-"""Which of an input's words are its devices' and codes' own vocabulary, not identifiers.
-
-A phrase of an input's institution, station or device names that its own device description
+"""A phrase of an input's institution, station or device names that its own device description
 repeats (InstitutionName ``FUJI PHOTO FILM CO.`` beside the Manufacturer ``FUJI PHOTO FILM CO.
 LTD.``, as vendors' test and phantom data have) is that vendor's name, which the profile keeps on
 purpose: the gate does not look for it, as it already does not for single words
@@ -10,36 +8,6 @@ a word of a place of care: a hospital's name planted in the manufacturer stays a
 from __future__ import annotations
 
 from typing import Final
-
-from pydicom.datadict import keyword_dict
-
-
-def _tags(*names: str) -> frozenset[int]:
-    return frozenset(keyword_dict[n] for n in names)
-
-
-# Where the input's vocabulary is: codes and device descriptions. A single word found there is a
-# word of this file's vocabulary, not a name: a name part "TEXT" (an SR template's "Enter^Text")
-# against the content item type TEXT, an institution "TOSHIBA" against the manufacturer TOSHIBA_MEC.
-VOCABULARY_TAGS = _tags(
-    "CodeValue",
-    "CodeMeaning",
-    "CodingSchemeDesignator",
-    "LongCodeValue",
-    "Manufacturer",
-    "ManufacturerModelName",
-    "SoftwareVersions",
-    "SecondaryCaptureDeviceManufacturer",
-    "SecondaryCaptureDeviceManufacturerModelName",
-    "SecondaryCaptureDeviceSoftwareVersions",
-)
-# The attributes that name a device: a person name that is one of them whole is that device's.
-DEVICE_NAME_TAGS = _tags(
-    "Manufacturer",
-    "ManufacturerModelName",
-    "SecondaryCaptureDeviceManufacturer",
-    "SecondaryCaptureDeviceManufacturerModelName",
-)
 
 # Words that make a phrase a place of care, whatever device description repeats it.
 CARE_WORDS: Final = frozenset(

@@ -47,6 +47,7 @@ from typing import NamedTuple
 
 from pydicom.datadict import keyword_for_tag
 
+from dcmscrub.deid.identifier_tags import listed
 from dcmscrub.deid.identifiers import (
     BOUNDARY,
     DATE_SHAPES,
@@ -75,6 +76,7 @@ __all__ = [
     "collect",
     "describe",
     "exemptions",
+    "listed",
     "may_hold",
     "tag_text",
 ]

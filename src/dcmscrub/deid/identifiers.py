@@ -15,9 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pydicom.datadict import keyword_dict, keyword_for_tag
-
-from dcmscrub.deid.device_words import DEVICE_NAME_TAGS, VOCABULARY_TAGS, drop_device_phrases
+from dcmscrub.deid.device_words import drop_device_phrases
+from dcmscrub.deid.identifier_tags import DEVICE_NAME_TAGS, VOCABULARY_TAGS, kinds, uid_names_a_kind
 from dcmscrub.dicomio.elements import Flat, Flattened
 from dcmscrub.standard.uids import is_well_known
 from dcmscrub.standard.vocabulary import default_vocabulary
@@ -88,80 +87,7 @@ class Identifiers:
     path_words: set[bytes] = field(default_factory=set)  # letter tokens of the input path
 
 
-# --------------------------------------------------------------------------------------------
-# which attributes hold what
-
-
-def _keywords(*names: str) -> frozenset[int]:
-    return frozenset(keyword_dict[n] for n in names if n in keyword_dict)
-
-
-_ID_TAGS = _keywords(
-    "PatientID",
-    "OtherPatientIDs",
-    "IssuerOfPatientID",
-    "AccessionNumber",
-    "StudyID",
-    "AdmissionID",
-    "IssuerOfAdmissionID",
-    "ServiceEpisodeID",
-    "RequestedProcedureID",
-    "PlacerOrderNumberImagingServiceRequest",
-    "FillerOrderNumberImagingServiceRequest",
-    "PlacerOrderNumberProcedure",
-    "FillerOrderNumberProcedure",
-    "PlacerOrderNumberImagingServiceRequestRetired",
-    "FillerOrderNumberImagingServiceRequestRetired",
-    "ScheduledProcedureStepID",
-    "PerformedProcedureStepID",
-    "MedicalRecordLocator",
-    "ClinicalTrialSubjectID",
-    "ClinicalTrialSubjectReadingID",
-    "ResultsID",
-    "InterpretationID",
-    "ContainerIdentifier",
-    "SpecimenIdentifier",
-)
-
-
 _WEAK_KINDS = frozenset({"name", "institution", "station", "device", "path"})
-
-
-@functools.cache
-def _kinds() -> dict[int, str]:
-    """Public tags whose values identify: tag -> kind (names and dates are found by VR)."""
-    out = dict.fromkeys(_ID_TAGS, "id")
-    for keyword, tag in keyword_dict.items():
-        if "Address" in keyword and "Network" not in keyword:
-            out[tag] = "address"
-        elif "Telephone" in keyword:
-            out[tag] = "phone"
-        elif keyword.startswith(("Institution", "RequestingService")) and "Code" not in keyword:
-            out[tag] = "institution"
-        elif "StationName" in keyword or keyword.endswith(("AETitle", "ApplicationEntityTitle")):
-            out[tag] = "station"
-        elif "SerialNumber" in keyword or keyword in (
-            "DeviceID",
-            "DetectorID",
-            "GantryID",
-            "PlateID",
-            "CassetteID",
-        ):
-            out[tag] = "device"
-    return out
-
-
-_KIND_UID = re.compile(
-    r"Class|TransferSyntax|CodingScheme|MappingResource|ContextUID|Creator|Template|Selector"
-)
-
-
-@functools.cache
-def _uid_names_a_kind(tag: int) -> bool:
-    """A UI element that names a kind of thing (a SOP class, a transfer syntax, a scheme), not an
-    instance: its value is kept on purpose and is no identifier."""
-    keyword = keyword_for_tag(tag) if not (tag >> 16) & 1 else ""
-    return bool(keyword) and _KIND_UID.search(keyword) is not None
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,57 +120,65 @@ def collect(flat: Flattened, relpath: str) -> Identifiers:
     """The identifiers of an input (its elements as :func:`~dcmscrub.dicomio.flat.flatten` read
     them, and its path relative to its input root)."""
     ids = Identifiers()
-    kinds = _kinds()
+    kind_of, vocabulary_tags, dates_at, uids = kinds(), VOCABULARY_TAGS, ids.dates_at, ids.uids
     kind_uids: set[str] = set()
-    vocabulary: list[Flat] = []  # codes and device descriptions
-    described: list[Flat] = []  # descriptive text: what a folder name may repeat
-    names: list[Flat] = []
-    for f in flat.elements:
-        vr, tag = f.vr, f.path[-1]
-        if vr == "CS" or tag in VOCABULARY_TAGS:
-            vocabulary.append(f)
-        elif vr in _DESCRIBED and tag not in kinds:
-            described.append(f)
+    vocabulary: list[Values] = []  # codes and device descriptions
+    described: list[Values] = []  # descriptive text: what a folder name may repeat
+    devices: list[Values] = []  # manufacturer and model names
+    read: list[tuple[str, bytes, tuple[str, ...]]] = []  # names and attributes read by kind, in order
+    for path, vr, value, charset, _creator in flat.elements:
+        tag = path[-1]
+        if vr == "CS" or tag in vocabulary_tags:
+            vocabulary.append((value, charset))
+            if tag in DEVICE_NAME_TAGS:
+                devices.append((value, charset))
+        elif vr in _DESCRIBED and tag not in kind_of:
+            described.append((value, charset))
         elif vr == "PN":
-            names.append(f)
+            read.append(("name", value, charset))
         elif vr in _DATES:
-            raw = f.value.strip(b" \x00")
+            raw = value.strip(b" \x00")
             if raw:
-                ids.dates_at[f.path] = raw
-                ids.dates.update(_dates(raw))
+                dates_at[path] = raw
+                ids.dates |= _dates(raw)
         elif vr == "UI":
-            _add_uids(ids, kind_uids, f)
-        elif (kind := kinds.get(tag)) is not None and vr not in _NUMBERS:
-            _merge(ids, _contribution(kind, f.value, f.charset))
-    ids.uids -= kind_uids
-    _add_names(ids, names, vocabulary)
+            values, instances = _uid_values(value)
+            if uid_names_a_kind(tag):
+                kind_uids |= values
+            else:
+                uids |= instances
+        elif (kind := kind_of.get(tag)) is not None and vr not in _NUMBERS:
+            read.append((kind, value, charset))
+    _merge(ids, _read(_without_device_names(tuple(read), tuple(devices))))
+    uids -= kind_uids
     _add_path(ids, relpath)
-    _drop_own_words(ids, _joined(vocabulary).split())
-    if (
-        ids.path_words
-        or any(kind == "path" for kind in ids.phrases.values())
-        or "path" in ids.tokens.values()
-    ):
-        _drop_described_path(ids, _joined(described))
+    _drop_vocabulary(ids, vocabulary, described)
     return ids
 
 
-def _add_names(ids: Identifiers, names: list[Flat], vocabulary: list[Flat]) -> None:
-    """The parts of every person name, except a name whose whole value is a device's whole name:
-    Philips writes its model (``Achieva``) as a content creator's name. A surname planted in the
-    manufacturer beside other words is still a name (the whole values differ)."""
-    devices = {b" ".join(norm(f).split()) for f in vocabulary if f.path[-1] in DEVICE_NAME_TAGS}
-    for f in names:
-        if not devices or b" ".join(norm(f).split()) not in devices:
-            _merge(ids, _contribution("name", f.value, f.charset))
+def _without_device_names(
+    read: tuple[tuple[str, bytes, tuple[str, ...]], ...], devices: tuple[Values, ...]
+) -> tuple[tuple[str, bytes, tuple[str, ...]], ...]:
+    """``read`` without a person name whose whole value is a device's whole name: Philips writes
+    its model (``Achieva``) as a content creator's name. A surname planted in the manufacturer
+    beside other words is still a name (the whole values differ)."""
+    if not devices:
+        return read
+    names = {_whole(v, c) for v, c in devices}
+    return tuple(r for r in read if r[0] != "name" or _whole(r[1], r[2]) not in names)
 
 
-def _drop_own_words(ids: Identifiers, vocabulary: list[bytes]) -> None:
-    """Words and device phrases of the file's own codes and device descriptions (``vocabulary``,
-    in normal form, split) are not its identifiers; see :mod:`dcmscrub.deid.device_words`."""
-    words = set(vocabulary)
+def _whole(value: bytes, charset: tuple[str, ...]) -> bytes:
+    return b" ".join(norm(Flat((0,), "", value, charset)).split())
+
+
+def _drop_vocabulary(ids: Identifiers, vocabulary: list[Values], described: list[Values]) -> None:
+    """Drop the tokens that are words of the file's own vocabulary, the institution, station and
+    device phrases its device descriptions repeat (:mod:`dcmscrub.deid.device_words`), and the
+    path's tokens its descriptive text holds."""
+    words, text = _words(tuple(vocabulary))
     if ids.phrases:
-        drop_device_phrases(ids.phrases, b" " + b" ".join(vocabulary) + b" ")
+        drop_device_phrases(ids.phrases, text)
     for token in words & ids.tokens.keys():
         kind = ids.tokens[token]
         # a name part counts as the file's vocabulary only if it is a word of the field too: a
@@ -252,6 +186,33 @@ def _drop_own_words(ids: Identifiers, vocabulary: list[bytes]) -> None:
         if kind in _WEAK_KINDS and (kind != "name" or _field_word(token)):
             del ids.tokens[token]
     ids.path_words -= words
+    if (
+        ids.path_words
+        or any(kind == "path" for kind in ids.phrases.values())
+        or "path" in ids.tokens.values()
+    ):
+        _drop_described_path(ids, _joined(tuple(described)))
+
+
+Values = tuple[bytes, tuple[str, ...]]  # a value and the character set in force
+
+
+@functools.lru_cache(maxsize=256)
+def _read(read: tuple[tuple[str, bytes, tuple[str, ...]], ...]) -> Identifiers:
+    """What names and the attributes read by kind add, merged in their order (remembered: the
+    files of a series repeat them all; never mutated)."""
+    ids = Identifiers()
+    for kind, value, charset in read:
+        _merge(ids, _contribution(kind, value, charset))
+    return ids
+
+
+@functools.lru_cache(maxsize=256)
+def _words(vocabulary: tuple[Values, ...]) -> tuple[frozenset[bytes], bytes]:
+    """The words of the file's vocabulary, and its text with a space at each end (values apart)
+    (remembered: a series repeats its codes)."""
+    split = _joined(vocabulary).split()
+    return frozenset(split), b" " + b" ".join(split) + b" "
 
 
 def _field_word(token: bytes) -> bool:
@@ -259,10 +220,10 @@ def _field_word(token: bytes) -> bool:
     return token.decode("utf-8", "replace").lower() in default_vocabulary().words
 
 
-def _joined(elements: list[Flat]) -> bytes:
+def _joined(values: tuple[Values, ...]) -> bytes:
     """The normal form of several values at once, separated by BOUNDARY (one translate for all)."""
-    ascii_values = [f.value for f in elements if f.value.isascii()]
-    others = [norm_text(f.text()) for f in elements if not f.value.isascii()]
+    ascii_values = [v for v, _charset in values if v.isascii()]
+    others = [norm_text(Flat((0,), "", v, charset).text()) for v, charset in values if not v.isascii()]
     return BOUNDARY.join([b" \x01 ".join(ascii_values).translate(NORM), *others])
 
 
@@ -309,14 +270,6 @@ def _dates(raw: bytes) -> frozenset[bytes]:
             if len(day) == 8 and day.isdigit() and _calendar(day):
                 out.add(day)
     return frozenset(out)
-
-
-def _add_uids(ids: Identifiers, kind_uids: set[str], f: Flat) -> None:
-    values, instances = _uid_values(f.value)
-    if _uid_names_a_kind(f.path[-1]):
-        kind_uids |= values
-    else:
-        ids.uids |= instances
 
 
 @functools.lru_cache(maxsize=8192)

@@ -27,6 +27,7 @@ bytes surround a value (element headers, binary values):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from dcmscrub.deid.identifiers import DATE_SHAPES, NORM, Identifiers, shape_dates
 
@@ -39,11 +40,12 @@ assert DATE_SHAPES.pattern.startswith(_EDGES[0]) and DATE_SHAPES.pattern.endswit
 _DATES = re.compile(b"(?=" + DATE_SHAPES.pattern[len(_EDGES[0]) : -len(_EDGES[1])] + b")")
 _BEFORE_YEAR, _AFTER_YEAR = 14, 11  # "SEPTEMBER 30 " before a year, "1980 01 31" from it
 _EDGELESS_LENGTH = 0x3000 + 8  # a 2-byte length from 0x3000 on has a letter or digit next to its value
+_HEAD = 3  # tokens are indexed by their first three letters (all but a few are that long)
 _UID_IN_TEXT = 16  # the shortest UID the check looks for in text (gate._UID_IN_TEXT)
 _JIS_X_0212 = b"\x1b$(D"  # ISO 2022 IR 159: its characters are written with ASCII bytes
 # code extensions (ISO 2022: an escape sequence ends in a letter, and multi-byte sets have ASCII
 # bytes inside characters), GB18030 and GBK (the same)
-_WORD_BYTES_IN_OTHERS = re.compile(rb"\x1b[$()*+\-./]|GB18030|GBK")
+_ESCAPES = re.compile(rb"\x1b[$()*+\-./]")
 
 # the characters whose normal form holds ASCII letters, in each encoding DICOM's character sets use
 _FOLDED = {
@@ -81,6 +83,10 @@ def _fold_table() -> dict[bytes, bytes]:
 
 _FOLDS = _fold_table()
 _FOLD = re.compile(b"|".join(re.escape(s) for s in sorted(_FOLDS, key=len, reverse=True)))
+# the same by first byte, for a search that skips to those bytes (13 of them, none ASCII)
+_FOLDS_BY_FIRST = {
+    bytes([first]): tuple(s for s in _FOLDS if s[0] == first) for first in sorted({s[0] for s in _FOLDS})
+}
 
 
 def may_hold(ids: Identifiers, encoded: bytes, *, little: bool = True) -> bool:
@@ -91,8 +97,8 @@ def may_hold(ids: Identifiers, encoded: bytes, *, little: bool = True) -> bool:
         return True  # non-ASCII text is matched per element only
     if any(not t.isascii() for t in ids.pn_tokens):
         return True
-    marker = _WORD_BYTES_IN_OTHERS.search(encoded)
-    if marker is not None and _JIS_X_0212 in encoded:
+    marker = _word_bytes_in_others(encoded)
+    if marker and _JIS_X_0212 in encoded:
         return True
     if any(value in encoded for value in set(ids.dates_at.values())):
         return True
@@ -102,13 +108,33 @@ def may_hold(ids: Identifiers, encoded: bytes, *, little: bool = True) -> bool:
     # a token starts where no letter or digit is before it, unless a value's length field may
     # end in one (big endian; a short VR's value of 12288 bytes or more) or a character that is
     # no letter may be written with letter or digit bytes (code extensions, GB18030, GBK)
-    edges = little and len(encoded) < _EDGELESS_LENGTH and marker is None
+    edges = little and len(encoded) < _EDGELESS_LENGTH and not marker
     spaced = [uid.replace(b".", b" ") for uid in uids if len(uid) >= _UID_IN_TEXT]
     if _looks(ids, encoded.translate(_QUICK), edges, spaced):
         return True
-    if _FOLD.search(encoded) is None:
+    if not _has_fold(encoded):
         return False
     return _looks(ids, _FOLD.sub(_spelled, encoded).translate(_QUICK), edges, spaced)
+
+
+def _word_bytes_in_others(encoded: bytes) -> bool:
+    """A code extension, GB18030 or GBK named or used (found with substring searches first: a
+    regular expression's search of an alternative is slower than that byte by byte)."""
+    if b"\x1b" in encoded and _ESCAPES.search(encoded) is not None:
+        return True
+    return b"GB18030" in encoded or b"GBK" in encoded
+
+
+def _has_fold(encoded: bytes) -> bool:
+    """Whether one of _FOLDS is in ``encoded`` (as ``_FOLD.search``, faster: each first byte is
+    found with a substring search, and only there the characters are compared)."""
+    for first, spellings in _FOLDS_BY_FIRST.items():
+        at = encoded.find(first)
+        while at >= 0:
+            if any(encoded.startswith(s, at) for s in spellings):
+                return True
+            at = encoded.find(first, at + 1)
+    return False
 
 
 def _spelled(match: re.Match[bytes]) -> bytes:
@@ -119,13 +145,10 @@ def _looks(ids: Identifiers, blob: bytes, edges: bool, uids: list[bytes]) -> boo
     """The tests on ``blob``, the output's bytes in the quick look's normal form (``edges``: a
     token of a value has no letter or digit before it; ``uids``: those long enough to be looked
     for in text, dots as spaces)."""
-    near = b" " + b" ".join(blob.split())  # one space between tokens, as the check's normal form
+    words = blob.split()
+    near = b" " + b" ".join(words)  # one space between tokens, as the check's normal form
     if edges:
-        if any(b" " + token in near for token in ids.tokens):
-            return True
-        if any(b" " + token in near for token in ids.pn_tokens):
-            return True
-        if any(phrase[:-1] in near for phrase in ids.phrases):
+        if _starts_a_word(ids, set(words), near):
             return True
     elif any(t in near for t in ids.tokens) or ids.pn_tokens or any(p[1:-1] in near for p in ids.phrases):
         return True
@@ -135,6 +158,39 @@ def _looks(ids: Identifiers, blob: bytes, edges: bool, uids: list[bytes]) -> boo
         return True
     # the check reads a number's digits across separators: the last four may be apart
     return bool(ids.phones) and any(phone[-4:] in near.replace(b" ", b"") for phone in ids.phones)
+
+
+def _starts_a_word(ids: Identifiers, present: set[bytes], near: bytes) -> bool:
+    """A token or two-letter name part that begins a word of ``present`` (the words of ``near``),
+    or a phrase in ``near`` that begins where a word does. The same as looking for each with a
+    space before it in ``near``, by sets: a word is looked up by its first three letters."""
+    by_head: dict[bytes, list[bytes]] = {}
+    for token in ids.tokens:
+        if len(token) < _HEAD:
+            if b" " + token in near:
+                return True
+        else:
+            by_head.setdefault(token[:_HEAD], []).append(token)
+    for word in present:
+        candidates = by_head.get(word[:_HEAD])
+        if candidates is not None and any(word.startswith(t) for t in candidates):
+            return True
+    if ids.pn_tokens and _pn_hit(ids.pn_tokens.keys(), present, near):
+        return True
+    for phrase in ids.phrases:
+        parts = phrase.split()
+        # " A B" is in near (single spaces) only where A is a whole word: a phrase whose first
+        # word is not in the output is not searched for
+        whole_first = phrase[:1] == b" " and len(parts) > 1
+        if (not whole_first or parts[0] in present) and phrase[:-1] in near:
+            return True
+    return False
+
+
+def _pn_hit(pn_tokens: Iterable[bytes], present: set[bytes], near: bytes) -> bool:
+    """A two-letter name part that begins a word (by its first two letters, or searched)."""
+    heads = {word[:2] for word in present}
+    return any((t in heads) if len(t) == 2 else (b" " + t in near) for t in pn_tokens)
 
 
 def _date(ids: Identifiers, near: bytes) -> bool:

@@ -102,10 +102,19 @@ class _Level(NamedTuple):
 
 
 class _Reader:
-    def __init__(self, data: bytes, little: bool, skip: frozenset[str]) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        little: bool,
+        skip: frozenset[str],
+        keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
+    ) -> None:
         self.data = data
         self.e = "<" if little else ">"
         self.skip = skip
+        self.tag_only, self.keep = keep
+        # the VRs whose elements may go unlisted, but for sequences: they are read whatever the listing
+        self.unlisted = (skip | self.tag_only) - _SPECIAL
         self.out: list[Flat] = []
         self._explicit, self._implicit, self._u32 = _STRUCTS[self.e]
 
@@ -114,7 +123,7 @@ class _Reader:
         if level.depth > _MAX_DEPTH:
             raise FileProblem(Reason.CORRUPT)
         creators: dict[int, str] = {}
-        data, skip, append = self.data, self.skip, self.out.append
+        data, unlisted, skip, keep, append = self.data, self.unlisted, self.skip, self.keep, self.out.append
         u32 = self._u32
         implicit, path, charset = level.implicit, level.path, level.charset
         unpack_head = self._implicit if implicit else self._explicit  # tag, VR, short length at once
@@ -143,11 +152,19 @@ class _Reader:
                 raise FileProblem(Reason.CORRUPT)
             if tag in _PIXELS:
                 continue
+            if (
+                vr in unlisted
+                and (vr in skip or tag not in keep)
+                and tag != _CHARSET
+                and (elem > 0xFF or elem < 0x10 or not group & 1)
+            ):
+                continue  # not listed, and no private creator: what _value would skip, without the call
             if group & 1 or vr in _SPECIAL or tag == _CHARSET:
                 level = self._value(tag, vr, data[at:pos], at, level, creators)
                 charset = level.charset
-            elif vr not in skip:
-                append(_new_flat(Flat, ((*path, tag), vr, data[at:pos], charset, None)))
+            else:
+                # concatenation: half the cost of (*path, tag), once per element
+                append(_new_flat(Flat, (path + (tag,), vr, data[at:pos], charset, None)))  # noqa: RUF005
         return pos
 
     def _value(
@@ -172,9 +189,10 @@ class _Reader:
                 creator = creators.get(elem >> 8)
         if tag == _CHARSET:
             charset = tuple(v.strip(" \x00") for v in value.decode("latin-1").split("\\"))
-            level = level._replace(charset=charset)
-        if vr not in self.skip:
-            self.out.append(Flat((*level.path, tag), vr, value, level.charset, creator))
+            level = _Level(level.implicit, level.path, charset, level.depth)
+        if vr not in self.skip and (vr not in self.tag_only or tag in self.keep):
+            flat = (level.path + (tag,), vr, value, level.charset, creator)  # noqa: RUF005 (as in dataset)
+            self.out.append(_new_flat(Flat, flat))
         return level
 
     def _sequence(self, tag: int, pos: int, end: int, implicit: bool, level: _Level) -> bool:
@@ -182,7 +200,7 @@ class _Reader:
         does not parse as items: it is then an opaque value."""
         kept = len(self.out)
         try:
-            self._items(pos, end, level._replace(implicit=implicit, path=(*level.path, tag)))
+            self._items(pos, end, _Level(implicit, (*level.path, tag), level.charset, level.depth))
         except FileProblem:
             if not implicit or tag in _PIXELS:
                 raise
@@ -194,7 +212,7 @@ class _Reader:
         if tag in _PIXELS or vr in ("OB", "OW"):
             return self._skip_fragments(at, end)
         # a sequence, or a UN of undefined length (PS3.5 6.2.2: a sequence in implicit VR LE)
-        inner = level._replace(implicit=level.implicit or vr == "UN", path=(*level.path, tag))
+        inner = _Level(level.implicit or vr == "UN", (*level.path, tag), level.charset, level.depth)
         return self._items(at, end, inner, undefined=True)
 
     def _items(self, pos: int, end: int, level: _Level, *, undefined: bool = False) -> int:
@@ -278,18 +296,20 @@ def flatten(
     little: bool,
     deflated: bool = False,
     skip: frozenset[str] = NUMBER_VRS,
+    keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
 ) -> Flattened:
     """Every element of an encoded file: ``head`` is everything before the pixel data (with or
     without a preamble and file meta), ``tail`` the bytes after it. ``implicit`` and ``little``
     give the data set's encoding; a deflated data set is inflated first. Elements of a VR in
-    ``skip`` are not listed (binary numbers, by default)."""
+    ``skip`` are not listed (binary numbers, by default); ``keep`` (VRs, tags): elements of those
+    VRs are listed only when their tag is one of those tags."""
     preamble = None
     pos = 0
     elements: list[Flat] = []
     if len(head) >= 132 and head[128:132] == b"DICM":
         preamble = head[:128]
         meta_end = _meta_end(head, 132)
-        meta = _Reader(head, True, skip)
+        meta = _Reader(head, True, skip, keep)
         meta.dataset(132, meta_end, _Level(False, (), (), 0))
         elements += meta.out
         pos = meta_end
@@ -302,7 +322,7 @@ def flatten(
         pos = 0
     for part, start in ((data, pos), (tail, 0)):
         if start < len(part):
-            reader = _Reader(part, little, skip)
+            reader = _Reader(part, little, skip, keep)
             reader.dataset(start, len(part), _Level(implicit, (), (), 0))
             elements += reader.out
     return Flattened(preamble, elements)
@@ -315,9 +335,14 @@ _SYNTAXES = {
 }
 
 
-def flatten_file(data: bytes, skip: frozenset[str] = NUMBER_VRS) -> Flattened:
+def flatten_file(
+    data: bytes,
+    skip: frozenset[str] = NUMBER_VRS,
+    keep: tuple[frozenset[str], frozenset[int]] = (frozenset(), frozenset()),
+) -> Flattened:
     """Every element of a whole Part 10 file in memory (its pixel data skipped), in the transfer
-    syntax its file meta names (explicit VR little endian unless it says otherwise)."""
+    syntax its file meta names (explicit VR little endian unless it says otherwise); ``skip`` and
+    ``keep`` as for :func:`flatten`."""
     syntax = ""
     if len(data) >= 132 and data[128:132] == b"DICM":
         meta = _Reader(data, True, frozenset())
@@ -326,4 +351,4 @@ def flatten_file(data: bytes, skip: frozenset[str] = NUMBER_VRS) -> Flattened:
             if f.path == (0x00020010,):
                 syntax = f.value.decode("latin-1").strip(" \x00")
     implicit, little, deflated = _SYNTAXES.get(syntax, (False, True, False))
-    return flatten(data, implicit=implicit, little=little, deflated=deflated, skip=skip)
+    return flatten(data, implicit=implicit, little=little, deflated=deflated, skip=skip, keep=keep)
