@@ -97,36 +97,42 @@ def _add_other(rows: dict[str, RunSummaryRow], rec: dict[str, Any]) -> None:
 
 def _dry_run_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
     """A ``scrub --dry-run``: one record, counts of what would have happened."""
-    operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
-    profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
-    counts = rec.get("counts")
-    exit_code = rec.get("exit_code")
-    ts = _str_or_none(rec.get("ts"))
-    return RunSummaryRow(
+    counts, exit_code = rec.get("counts"), rec.get("exit_code")
+    if not (isinstance(counts, dict) and all(type(n) is int for n in counts.values())):
+        counts = None
+    return _one_record_row(
         run_id,
-        ts,
-        ts,
-        _str_or_none(operator.get("user")),
-        _str_or_none(operator.get("host")),
+        rec,
         _str_or_none(rec.get("command")),
-        _str_or_none(profile.get("name")),
-        dict(counts) if isinstance(counts, dict) and all(type(n) is int for n in counts.values()) else None,
         "dry run",
-        exit_code if type(exit_code) is int else None,
-        False,
+        counts=dict(counts) if counts is not None else None,
+        exit_code=exit_code if type(exit_code) is int else None,
     )
 
 
 def _access_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
     """An escrow lookup or export, or a forward pseudonym: who asked and whether it was answered
     (the question itself is only a keyed digest in the log, and is not shown)."""
-    operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
-    profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
     if rec["event"] == "pseudonym":
         answered = rec.get("answered")
         status = None if not isinstance(answered, bool) else "answered" if answered else "not answered"
     else:
         status = _str_or_none(rec.get("status"))
+    return _one_record_row(run_id, rec, str(rec["event"]).replace("_", " "), status)
+
+
+def _one_record_row(
+    run_id: str,
+    rec: dict[str, Any],
+    command: str | None,
+    status: str | None,
+    *,
+    counts: dict[str, int] | None = None,
+    exit_code: int | None = None,
+) -> RunSummaryRow:
+    """A row for what one record says whole (started and ended at its time, never signed)."""
+    operator = rec["operator"] if isinstance(rec.get("operator"), dict) else {}
+    profile = rec["profile"] if isinstance(rec.get("profile"), dict) else {}
     ts = _str_or_none(rec.get("ts"))
     return RunSummaryRow(
         run_id,
@@ -134,10 +140,10 @@ def _access_row(run_id: str, rec: dict[str, Any]) -> RunSummaryRow:
         ts,
         _str_or_none(operator.get("user")),
         _str_or_none(operator.get("host")),
-        str(rec["event"]).replace("_", " "),
+        command,
         _str_or_none(profile.get("name")),
-        None,
+        counts,
         status,
-        None,
+        exit_code,
         False,
     )
